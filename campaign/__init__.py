@@ -1,0 +1,51 @@
+"""The campaign scheduler: create_app() builds the Flask application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from campaign.config import load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error handlers, commands."""
+    app = Flask(__name__, template_folder="../templates", static_folder=None)
+    app.config.update(load_config(config))
+    app.instance_path = str(app.config["INSTANCE_PATH"])
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from campaign import persistence
+    from campaign.extensions import babel, csrf, login_manager
+    from campaign.persistence import engine
+
+    engine.init_app(app)
+    persistence.load_models()
+    login_manager.init_app(app)
+    babel.init_app(app)
+    csrf.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from campaign.web import health
+
+    app.register_blueprint(health.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from campaign.web import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from campaign.cli import commands
+
+    commands.init_app(app)

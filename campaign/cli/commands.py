@@ -1,0 +1,169 @@
+"""Commands for operators: load and dump plans, serve, add users and screens, back up."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from campaign.config import PROJECT_ROOT
+from campaign.domain.plans import PlanError
+from campaign.services import accounts, backup, plans, screens
+from campaign.services.errors import ServiceError
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+@click.command("load")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--demo", is_flag=True, help="Load the demo plan, moved so that phase 1 is live.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has a campaign.")
+def load_command(path: Path | None, demo: bool, if_empty: bool) -> None:
+    """Create or update a campaign from a plan file (TOML), all or nothing."""
+    if path is None and not demo:
+        _fail("give a plan file, e.g. `campaign load schedules/peru-unido-2026.toml`, or --demo")
+    if if_empty and not plans.database_is_empty():
+        click.echo("The database already has a campaign; nothing loaded.")
+        return
+    path = path or PROJECT_ROOT / "schedules" / plans.DEMO_PLAN
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read {path}: {exc}")
+    click.echo(f"Loading {path} ...", err=True)
+    try:
+        report = plans.load_plan(text, str(path), demo_today=_now().date() if demo else None)
+    except PlanError as exc:
+        for line in exc.problems:
+            click.echo(f"error: {line}", err=True)
+        _fail(f"{len(exc.problems)} problem(s) in {path}; nothing was changed")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not report.changed:
+        click.echo(f"Campaign {report.campaign}: already up to date, nothing changed.")
+        return
+    done = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items()))
+    edited = ", ".join(f"{n} {what}" for what, n in sorted(report.updated.items()))
+    click.echo(
+        f"Campaign {report.campaign}: created {done or 'nothing'}; updated {edited or 'nothing'}."
+    )
+
+
+@click.command("dump")
+@click.option("--campaign", "slug", help="The campaign's slug (needed when there are several).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+def dump_command(slug: str | None, output: Path | None) -> None:
+    """Write the current state of a campaign as a plan file (TOML)."""
+    try:
+        text = plans.dump_plan(slug)
+    except PlanError as exc:
+        _fail(exc.problems[0])
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}", err=True)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, help="Port to listen on (default: $PORT, else 5000).")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+def serve_command(host: str, port: int | None, workers: int) -> None:
+    """Serve the app with gunicorn, the production WSGI server."""
+    from campaign.web.server import serve
+
+    serve(host=host, port=port or current_app.config["PORT"], workers=workers)
+
+
+user = AppGroup("user", help="Manage the people who sign in.")
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(accounts.ROLES), required=True)
+@click.option("--name", default="")
+@click.option("--partner", "partner_slug", help="Partner organisation slug (partner role).")
+def user_add(email: str, role: str, name: str, partner_slug: str | None) -> None:
+    """Add a user; the password is asked for, or read from standard input when piped."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        created = accounts.add_user(
+            email, role, password, now=_now(), name=name, partner_slug=partner_slug
+        )
+    except ServiceError as exc:
+        _fail(exc.detail)
+    click.echo(f"Added {created.role} {created.email}.")
+
+
+screen = AppGroup("screen", help="Manage screens and their tokens.")
+
+
+@screen.command("add")
+@click.argument("hub")
+@click.argument("zone")
+@click.argument("code")
+@click.option("--orientation", type=click.Choice(["landscape", "portrait"]), default="landscape")
+@click.option("--width", type=int, default=None, help="Pixels (default 1920 or 1080).")
+@click.option("--height", type=int, default=None, help="Pixels (default 1080 or 1920).")
+@click.option("--name", default="")
+@click.option("--language-policy", default=None, help="pair, alternate, bilingual or a language.")
+def screen_add(
+    hub: str,
+    zone: str,
+    code: str,
+    orientation: str,
+    width: int | None,
+    height: int | None,
+    name: str,
+    language_policy: str | None,
+) -> None:
+    """Register a screen; its token is printed once, alone on the last line."""
+    long_side, short_side = 1920, 1080
+    landscape = orientation == "landscape"
+    width = width or (long_side if landscape else short_side)
+    height = height or (short_side if landscape else long_side)
+    try:
+        row, token = screens.add_screen(
+            hub, zone, code, orientation=orientation, width=width, height=height,
+            name=name, language_policy=language_policy, now=_now(),
+        )
+    except ServiceError as exc:
+        _fail(exc.detail)
+    click.echo(f"Added screen {row.code} in {hub}/{zone}, {width}×{height} {orientation}.")
+    click.echo("Its token follows; it is shown only this once:")
+    click.echo(token)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Copy the embedded SQLite database, consistently, while the app runs."""
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\rcopied {done}/{total} pages", nl=False, err=True)
+
+    try:
+        target = backup.backup_sqlite(path, progress)
+    except ServiceError as exc:
+        _fail(exc.detail)
+    click.echo("", err=True)
+    click.echo(f"Backed up to {target}")
+
+
+def init_app(app: Flask) -> None:
+    for command in (load_command, dump_command, serve_command, user, screen, backup_command):
+        app.cli.add_command(command)

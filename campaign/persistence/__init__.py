@@ -1,0 +1,6 @@
+"""SQLAlchemy 2 typed models and the queries that turn rows into domain objects."""
+
+
+def load_models() -> None:
+    """Import every model module so that the metadata knows all tables."""
+    from campaign.persistence import accounts, campaigns, messages, network, state  # noqa: F401

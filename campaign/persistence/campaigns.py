@@ -1,0 +1,99 @@
+"""Campaigns, their partner organisations and their funded phases."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Numeric,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campaign.extensions import db
+
+if TYPE_CHECKING:
+    from campaign.persistence.messages import Booking, Message
+    from campaign.persistence.network import Hub
+
+campaign_partners = Table(
+    "campaign_partners",
+    db.metadata,
+    Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+    Column("partner_id", ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True),
+)
+
+phase_hubs = Table(
+    "phase_hubs",
+    db.metadata,
+    Column("phase_id", ForeignKey("phases.id", ondelete="CASCADE"), primary_key=True),
+    Column("hub_id", ForeignKey("hubs.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Campaign(db.Model):
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    names: Mapped[dict[str, str]] = mapped_column(JSON)
+    slogans: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    languages: Mapped[list[str]] = mapped_column(JSON)
+    background: Mapped[str] = mapped_column(String(7), default="#0B3D91")
+    foreground: Mapped[str] = mapped_column(String(7), default="#FFFFFF")
+    accent: Mapped[str] = mapped_column(String(7), default="#FFC72C")
+    requires_partner_approval: Mapped[bool] = mapped_column(default=False)
+
+    partners: Mapped[list[Partner]] = relationship(
+        secondary=campaign_partners, back_populates="campaigns", order_by="Partner.slug"
+    )
+    phases: Mapped[list[Phase]] = relationship(
+        back_populates="campaign", order_by="Phase.number", cascade="all, delete-orphan"
+    )
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="campaign", order_by="Message.key", cascade="all, delete-orphan"
+    )
+    bookings: Mapped[list[Booking]] = relationship(
+        back_populates="campaign", order_by="Booking.key", cascade="all, delete-orphan"
+    )
+
+
+class Partner(db.Model):
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    website: Mapped[str] = mapped_column(String(300), default="")
+    appears_on_slides: Mapped[bool] = mapped_column(default=False)
+
+    campaigns: Mapped[list[Campaign]] = relationship(
+        secondary=campaign_partners, back_populates="partners"
+    )
+
+
+class Phase(db.Model):
+    __tablename__ = "phases"
+    __table_args__ = (UniqueConstraint("campaign_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    funding_source: Mapped[str] = mapped_column(String(200), default="")
+    budget: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    funding_status: Mapped[str] = mapped_column(String(12), default="pending")
+
+    campaign: Mapped[Campaign] = relationship(back_populates="phases")
+    hubs: Mapped[list[Hub]] = relationship(secondary=phase_hubs, order_by="Hub.code")

@@ -1,0 +1,1 @@
+"""Thin Flask blueprints: they translate HTTP into service calls and back."""

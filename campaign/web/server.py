@@ -1,0 +1,36 @@
+"""Runs the app under gunicorn, configured from the command line rather than a file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from campaign import create_app
+
+        return create_app()
+
+
+def serve(*, host: str, port: int, workers: int) -> None:
+    _Gunicorn(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "worker_class": "sync",
+            "timeout": 30,
+            "keepalive": 5,
+            "accesslog": "-",
+            "preload_app": False,
+        }
+    ).run()
