@@ -34,9 +34,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from campaign.web import health
+    from campaign.web import health, openapi
 
     app.register_blueprint(health.bp)
+    openapi.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

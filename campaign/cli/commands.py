@@ -138,8 +138,15 @@ def screen_add(
     height = height or (short_side if landscape else long_side)
     try:
         row, token = screens.add_screen(
-            hub, zone, code, orientation=orientation, width=width, height=height,
-            name=name, language_policy=language_policy, now=_now(),
+            hub,
+            zone,
+            code,
+            orientation=orientation,
+            width=width,
+            height=height,
+            name=name,
+            language_policy=language_policy,
+            now=_now(),
         )
     except ServiceError as exc:
         _fail(exc.detail)

@@ -167,7 +167,9 @@ class Message:
 
     def missing_languages(self, languages: tuple[str, ...]) -> list[str]:
         return [
-            lang for lang in languages if lang not in self.texts or not self.texts[lang].is_complete()
+            lang
+            for lang in languages
+            if lang not in self.texts or not self.texts[lang].is_complete()
         ]
 
 

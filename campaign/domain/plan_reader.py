@@ -56,7 +56,7 @@ class Node:
         value = self._get(key, required=default is _MISSING)
         if value is _MISSING:
             return default if default is not _MISSING else None
-        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+        if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
             self.problems.add(self.at(key), f"expected {label}, got {value!r}")
             return default if default is not _MISSING else None
         return value
@@ -115,7 +115,9 @@ class Node:
             return None
         return value
 
-    def choice(self, key: str, choices: Callable[[str], T], allowed: list[str], default: Any = _MISSING) -> Any:
+    def choice(
+        self, key: str, choices: Callable[[str], T], allowed: list[str], default: Any = _MISSING
+    ) -> Any:
         value = self.typed(key, str, "text", default)
         if value is None or value is default:
             return default if default is not _MISSING else None
@@ -169,13 +171,15 @@ def parse_window(text: str) -> tuple[time, time]:
     start, sep, end = text.partition("-")
     starts, ends = _TIME.match(start.strip()), _TIME.match(end.strip())
     if not sep or not starts or not ends:
-        raise ValueError(f"{text!r} is not a daily window like \"06:00-22:00\"")
+        raise ValueError(f'{text!r} is not a daily window like "06:00-22:00"')
     window = (
         time(int(starts[1]), int(starts[2])),
         time(int(ends[1]), int(ends[2])),
     )
     if window[0] == window[1]:
-        raise ValueError(f"{text!r} starts and ends at the same time: leave 'window' out for all day")
+        raise ValueError(
+            f"{text!r} starts and ends at the same time: leave 'window' out for all day"
+        )
     return window
 
 
@@ -188,6 +192,10 @@ def label_by(key: str) -> Callable[[dict[str, Any], int], str]:
 
     def label(item: dict[str, Any], index: int) -> str:
         value = item.get(key)
-        return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else str(index)
+        return (
+            str(value)
+            if isinstance(value, str | int) and not isinstance(value, bool)
+            else str(index)
+        )
 
     return label

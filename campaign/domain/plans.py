@@ -129,10 +129,14 @@ def _campaign(node: Node | None) -> Campaign | None:
         if not names.get(lang, "").strip():
             node.problems.add(node.at(f"name.{lang}"), "is required for every campaign language")
     colours = {}
-    for key, default in (("background", "#0B3D91"), ("foreground", "#FFFFFF"), ("accent", "#FFC72C")):
+    for key, default in (
+        ("background", "#0B3D91"),
+        ("foreground", "#FFFFFF"),
+        ("accent", "#FFC72C"),
+    ):
         value = node.text(key, default=default)
         if isinstance(value, str) and not _COLOUR.match(value):
-            node.problems.add(node.at(key), f"{value!r} is not a colour like \"#0B3D91\"")
+            node.problems.add(node.at(key), f'{value!r} is not a colour like "#0B3D91"')
         colours[key] = (value or default).upper()
     campaign = Campaign(
         slug=node.slug("slug") or "",
@@ -162,7 +166,7 @@ def _timezone(node: Node) -> str:
     value = node.text("timezone") or ""
     if value and (value not in available_timezones() or not _loads(value)):
         node.problems.add(
-            node.at("timezone"), f"{value!r} is not an IANA timezone like \"America/Lima\""
+            node.at("timezone"), f'{value!r} is not an IANA timezone like "America/Lima"'
         )
     return value
 
@@ -213,7 +217,9 @@ def _network(root: Node, languages: tuple[str, ...]) -> tuple[tuple, tuple, tupl
 def _policy(node: Node, policies: list[str]) -> str | None:
     value = node.text("language_policy", default=None)
     if value is not None and value not in policies:
-        node.problems.add(node.at("language_policy"), f"{value!r} is not one of {', '.join(policies)}")
+        node.problems.add(
+            node.at("language_policy"), f"{value!r} is not one of {', '.join(policies)}"
+        )
     return value
 
 
@@ -260,7 +266,7 @@ def _phase(node: Node) -> Phase | None:
         node.problems.add(node.at("budget"), "cannot be negative")
     currency = node.text("currency", default="USD")
     if isinstance(currency, str) and not re.match(r"^[A-Z]{3}$", currency):
-        node.problems.add(node.at("currency"), f"{currency!r} is not a currency code like \"USD\"")
+        node.problems.add(node.at("currency"), f'{currency!r} is not a currency code like "USD"')
     hub_codes = node.strings("hubs", default=[])
     if len(set(hub_codes)) != len(hub_codes):
         node.problems.add(node.at("hubs"), "lists a hub twice")
@@ -296,7 +302,9 @@ def _message(node: Node, languages: tuple[str, ...]) -> Message:
     message = Message(
         key=node.slug("key") or "",
         version=node.integer("version", default=1, minimum=1) or 1,
-        status=node.choice("status", MessageStatus, _enum_values(MessageStatus), MessageStatus.DRAFT)
+        status=node.choice(
+            "status", MessageStatus, _enum_values(MessageStatus), MessageStatus.DRAFT
+        )
         or MessageStatus.DRAFT,
         texts=texts,
         topic=node.text("topic", default="", max_length=80),
@@ -325,8 +333,8 @@ def _target(node: Node) -> Target | None:
         return Target(TargetKind(kind), ref)
     node.problems.add(
         node.at("target"),
-        f"{value!r} is not a target like \"phase:1\", \"hub:LIM\", "
-        "\"zone:LIM/ARR\" or \"screen:LIM-ARR-01\"",
+        f'{value!r} is not a target like "phase:1", "hub:LIM", '
+        '"zone:LIM/ARR" or "screen:LIM-ARR-01"',
     )
     return None
 
@@ -336,7 +344,9 @@ def _booking(node: Node) -> Booking | None:
     weekdays = node.strings("weekdays", default=list(WEEKDAYS))
     unknown = [d for d in weekdays if d not in WEEKDAYS]
     if unknown:
-        node.problems.add(node.at("weekdays"), f"{unknown[0]!r} is not one of {', '.join(WEEKDAYS)}")
+        node.problems.add(
+            node.at("weekdays"), f"{unknown[0]!r} is not one of {', '.join(WEEKDAYS)}"
+        )
     elif not weekdays:
         node.problems.add(node.at("weekdays"), "needs at least one day")
     window = node.text("window", default=None, max_length=20)
@@ -437,7 +447,8 @@ def shift_plan(plan: Plan, days: int) -> Plan:
     return replace(
         plan,
         phases=tuple(
-            replace(p, starts_on=p.starts_on + delta, ends_on=p.ends_on + delta) for p in plan.phases
+            replace(p, starts_on=p.starts_on + delta, ends_on=p.ends_on + delta)
+            for p in plan.phases
         ),
         bookings=tuple(
             replace(b, starts_on=b.starts_on + delta, ends_on=b.ends_on + delta)

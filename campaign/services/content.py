@@ -11,7 +11,9 @@ from campaign.persistence.state import ContentState
 def bump_generation() -> None:
     """Mark campaign content as changed; callers commit."""
     result = db.session.execute(
-        update(ContentState).where(ContentState.id == 1).values(generation=ContentState.generation + 1)
+        update(ContentState)
+        .where(ContentState.id == 1)
+        .values(generation=ContentState.generation + 1)
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         db.session.add(ContentState(id=1, generation=1))

@@ -23,8 +23,12 @@ def check_database() -> dict[str, Any]:
         }
     return {
         "status": "ok",
-        "database": {"ok": True, "dialect": dialect, "revision": revision,
-                     "migrated": revision is not None},
+        "database": {
+            "ok": True,
+            "dialect": dialect,
+            "revision": revision,
+            "migrated": revision is not None,
+        },
     }
 
 

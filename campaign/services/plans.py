@@ -67,7 +67,11 @@ def dump_plan(slug: str | None = None) -> str:
     row = campaign_row(slug)
     if row is None:
         raise PlanError(
-            [f"no campaign {slug!r}" if slug else "give --campaign: there is not exactly one campaign"]
+            [
+                f"no campaign {slug!r}"
+                if slug
+                else "give --campaign: there is not exactly one campaign"
+            ]
         )
     return tomli_w.dumps(plan_to_document(read_plan(row)))
 
@@ -113,8 +117,15 @@ def _apply(plan: Plan, source: str) -> LoadReport:
     )
     for p in plan.partners:
         partner, created = _get(c_rows.Partner, slug=p.slug)
-        w.set("partners", partner, created, name=p.name, role=p.role.value,
-              website=p.website, appears_on_slides=p.appears_on_slides)
+        w.set(
+            "partners",
+            partner,
+            created,
+            name=p.name,
+            role=p.role.value,
+            website=p.website,
+            appears_on_slides=p.appears_on_slides,
+        )
         if partner not in campaign.partners:
             campaign.partners.append(partner)
             report.count("partners", False) if not created else None
@@ -128,9 +139,11 @@ def _apply(plan: Plan, source: str) -> LoadReport:
 
 
 def _get(model: type, **keys: object) -> tuple[object, bool]:
-    row = db.session.scalar(select(model).filter_by(**keys)) if all(
-        v is not None for v in keys.values()
-    ) else None
+    row = (
+        db.session.scalar(select(model).filter_by(**keys))
+        if all(v is not None for v in keys.values())
+        else None
+    )
     if row is not None:
         return row, False
     return model(**keys), True
@@ -140,24 +153,47 @@ def _apply_places(plan: Plan, w: _Writer) -> dict[str, n_rows.Hub]:
     hubs: dict[str, n_rows.Hub] = {}
     for h in plan.hubs:
         hub, created = _get(n_rows.Hub, code=h.code)
-        w.set("hubs", hub, created, name=h.name, kind=h.kind.value, region=h.region,
-              timezone=h.timezone, latitude=h.latitude, longitude=h.longitude,
-              yearly_passengers=h.yearly_passengers)
+        w.set(
+            "hubs",
+            hub,
+            created,
+            name=h.name,
+            kind=h.kind.value,
+            region=h.region,
+            timezone=h.timezone,
+            latitude=h.latitude,
+            longitude=h.longitude,
+            yearly_passengers=h.yearly_passengers,
+        )
         hubs[h.code] = hub  # type: ignore[assignment]
     db.session.flush()
     zones: dict[tuple[str, str], n_rows.Zone] = {}
     for z in plan.zones:
         hub = hubs[z.hub_code]
         zone, created = _get(n_rows.Zone, hub_id=hub.id, code=z.code)
-        w.set("zones", zone, created, name=z.name, venue_type=z.venue_type,
-              language_policy=z.language_policy)
+        w.set(
+            "zones",
+            zone,
+            created,
+            name=z.name,
+            venue_type=z.venue_type,
+            language_policy=z.language_policy,
+        )
         zones[(z.hub_code, z.code)] = zone  # type: ignore[assignment]
     db.session.flush()
     for s in plan.screens:
         screen, created = _get(n_rows.Screen, code=s.code)
-        w.set("screens", screen, created, zone_id=zones[(s.hub_code, s.zone_code)].id,
-              name=s.name, orientation=s.orientation.value, width=s.width, height=s.height,
-              language_policy=s.language_policy)
+        w.set(
+            "screens",
+            screen,
+            created,
+            zone_id=zones[(s.hub_code, s.zone_code)].id,
+            name=s.name,
+            orientation=s.orientation.value,
+            width=s.width,
+            height=s.height,
+            language_policy=s.language_policy,
+        )
     return hubs
 
 
@@ -168,10 +204,21 @@ def _apply_phases(
     phases = {}
     for p in plan.phases:
         phase, created = _get(c_rows.Phase, campaign_id=campaign.id, number=p.number)
-        w.set("phases", phase, created, name=p.name, starts_on=p.starts_on, ends_on=p.ends_on,
-              funding_source=p.funding_source, budget=p.budget, currency=p.currency,
-              funding_status=p.funding_status.value)
-        wanted = sorted((_hub_or_existing(code, hubs) for code in p.hub_codes), key=lambda h: h.code)
+        w.set(
+            "phases",
+            phase,
+            created,
+            name=p.name,
+            starts_on=p.starts_on,
+            ends_on=p.ends_on,
+            funding_source=p.funding_source,
+            budget=p.budget,
+            currency=p.currency,
+            funding_status=p.funding_status.value,
+        )
+        wanted = sorted(
+            (_hub_or_existing(code, hubs) for code in p.hub_codes), key=lambda h: h.code
+        )
         if [h.code for h in phase.hubs] != [h.code for h in wanted]:
             phase.hubs = wanted
             if not created:
@@ -196,7 +243,8 @@ def _apply_messages(
             raise PlanError(
                 [
                     f"{source}: messages[{m.key}].version: the database already has version "
-                    f"{latest.number}, the plan has {m.version}; dump the current state and edit that"
+                    f"{latest.number}, the plan has {m.version}; "
+                    "dump the current state and edit that"
                 ]
             )
         if latest is None or latest.number < m.version:
@@ -218,8 +266,15 @@ def _apply_texts(version: m_rows.MessageVersion, texts: dict, w: _Writer) -> Non
         if row is None:
             row = m_rows.MessageText(lang=lang)
             version.texts.append(row)
-        w.set("message texts", row, created, headline=t.headline, body=t.body,
-              call_to_action=t.call_to_action, hotline=t.hotline)
+        w.set(
+            "message texts",
+            row,
+            created,
+            headline=t.headline,
+            body=t.body,
+            call_to_action=t.call_to_action,
+            hotline=t.hotline,
+        )
 
 
 def _apply_bookings(
@@ -254,7 +309,12 @@ def _apply_bookings(
 def _target_ids(
     b: Booking, phases: dict[int, c_rows.Phase], hubs: dict[str, n_rows.Hub]
 ) -> dict[str, int | None]:
-    ids: dict[str, int | None] = {"phase_id": None, "hub_id": None, "zone_id": None, "screen_id": None}
+    ids: dict[str, int | None] = {
+        "phase_id": None,
+        "hub_id": None,
+        "zone_id": None,
+        "screen_id": None,
+    }
     ref = b.target.ref
     if b.target.kind is TargetKind.PHASE:
         ids["phase_id"] = phases[int(ref)].id

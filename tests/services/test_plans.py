@@ -1,0 +1,115 @@
+"""Loading and dumping campaign plans: idempotent, round-tripping, all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from campaign.domain.plans import PlanError
+from campaign.extensions import db
+from campaign.persistence.campaigns import Campaign, Phase
+from campaign.persistence.messages import Booking, MessageVersion
+from campaign.persistence.network import Screen
+from campaign.services.content import current_generation
+from campaign.services.plans import dump_plan, load_plan
+from tests.conftest import DEMO_PLAN
+
+PLAN = DEMO_PLAN.read_text(encoding="utf-8")
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Campaign, Phase, Screen, Booking, MessageVersion)
+    }
+
+
+def test_loading_twice_changes_nothing(app: Flask) -> None:
+    with app.app_context():
+        first = load_plan(PLAN)
+        generation = current_generation()
+        second = load_plan(PLAN)
+        assert first.changed and not second.changed
+        assert current_generation() == generation
+        assert _counts() == {
+            "campaigns": 1,
+            "phases": 3,
+            "screens": 6,
+            "bookings": 5,
+            "message_versions": 5,
+        }
+
+
+def test_load_dump_load_dump_round_trips_byte_for_byte(app: Flask, tmp_path) -> None:
+    with app.app_context():
+        load_plan(PLAN)
+        first = dump_plan()
+    with app.app_context():
+        db.drop_all()  # an empty database of the same schema
+        db.create_all()
+        load_plan(first, "dump")
+        second = dump_plan()
+    assert first == second
+    assert "[[hubs.zones.screens]]" in first and 'code = "LIM-ARR-01"' in first
+
+
+def test_demo_shift_puts_phase_one_three_weeks_back(app: Flask) -> None:
+    from datetime import date
+
+    with app.app_context():
+        load_plan(PLAN, demo_today=date(2030, 6, 15))
+        phase = db.session.scalar(select(Phase).filter_by(number=1))
+        assert phase.starts_on == date(2030, 5, 25)
+        booking = db.session.scalar(select(Booking).filter_by(key="phase1-zero-tolerance"))
+        assert booking.starts_on == phase.starts_on
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (('timezone = "America/Lima"', 'timezone = "America/Limaa"', 1), "hubs[LIM].timezone"),
+        (("months = 3\n", "months = 3\nends_on = 2026-08-01\n", 1), "not both"),
+        (('target = "zone:LIM/ARR"', 'target = "zone:LIM/XXX"', 1), "unknown zone 'LIM/XXX'"),
+        (('code = "LIM-ARR-02"', 'code = "LIM-ARR-01"', 1), "screens[LIM-ARR-01]: appears more"),
+        (("ends_on = 2026-11-30", "ends_on = 2026-08-30", 1), "is before starts_on"),
+        (
+            ('hotline = "100"\n\n[messages.en]', 'hotline = "100"\n\n[messages.fr]', 1),
+            "'en' is missing",
+        ),
+        (("width = 1920", 'width = "wide"', 1), "expected a whole number"),
+        (('orientation = "portrait"', 'orientation = "sideways"', 1), "'sideways' is not one of"),
+        (("weight = 3", "wieght = 3", 1), "wieght: is not a known setting"),
+        (('window = "18:00-02:00"', 'window = "18:00-18:00"', 1), "same time"),
+        (("[campaign]", "[campaign", 1), "not valid TOML"),
+    ],
+)
+def test_a_broken_plan_changes_nothing_and_names_the_problem(
+    app: Flask, edit: tuple[str, str, int], expected: str
+) -> None:
+    old, new, count = edit
+    assert old in PLAN
+    broken = PLAN.replace(old, new, count)
+    with app.app_context():
+        with pytest.raises(PlanError) as raised:
+            load_plan(broken, "plan.toml")
+        assert any(expected in line for line in raised.value.problems), raised.value.problems
+        assert all(line.startswith("plan.toml: ") for line in raised.value.problems)
+        assert _counts() == dict.fromkeys(_counts(), 0)
+
+
+def test_a_plan_that_fails_late_leaves_an_existing_campaign_as_it_was(app: Flask) -> None:
+    with app.app_context():
+        load_plan(PLAN)
+        before = dump_plan()
+        older = PLAN.replace('key = "zero-tolerance"\ntopic', 'key = "zero-tolerance"\ntopic', 1)
+        newer = older.replace("version = 1\nfallback", "version = 2\nfallback", 1)
+        load_plan(newer)
+        stale = newer.replace("Tolerancia cero a la trata", "Otra cosa").replace(
+            "version = 2\nfallback", "version = 1\nfallback"
+        )
+        stale = stale.replace('name = "Fajas 1–4"', 'name = "Fajas 1–6"')
+        with pytest.raises(PlanError, match="already has version 2"):
+            load_plan(stale)
+        assert db.session.scalar(select(Screen.name).filter_by(code="LIM-BAG-01")) == "Fajas 1–4"
+        assert before != dump_plan()  # the version-2 load did apply
