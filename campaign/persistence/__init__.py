@@ -3,4 +3,13 @@
 
 def load_models() -> None:
     """Import every model module so that the metadata knows all tables."""
-    from campaign.persistence import accounts, campaigns, messages, network, state  # noqa: F401
+    from campaign.persistence import (  # noqa: F401
+        accounts,
+        audit,
+        campaigns,
+        media,
+        messages,
+        network,
+        player,
+        state,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import Flask
 from sqlalchemy import select, update
 
 from campaign.extensions import db
@@ -22,3 +23,7 @@ def bump_generation() -> None:
 def current_generation() -> int:
     value = db.session.scalar(select(ContentState.generation).where(ContentState.id == 1))
     return value or 0
+
+
+def init_app(app: Flask) -> None:
+    """Hook content-change tracking into the app's sessions."""

@@ -32,6 +32,8 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme(
         "apiToken", {"type": "http", "scheme": "bearer", "description": "A personal API token"}
     )
+    from campaign.web import api as management
     from campaign.web import player
 
     player.register(api)
+    management.register(api)

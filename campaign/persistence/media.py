@@ -1,0 +1,1 @@
+"""Stored image files and their renditions for each screen class."""
