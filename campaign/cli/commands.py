@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from campaign.config import PROJECT_ROOT
 from campaign.domain.plans import PlanError
@@ -28,6 +28,7 @@ def _fail(message: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--demo", is_flag=True, help="Load the demo plan, moved so that phase 1 is live.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has a campaign.")
+@with_appcontext
 def load_command(path: Path | None, demo: bool, if_empty: bool) -> None:
     """Create or update a campaign from a plan file (TOML), all or nothing."""
     if path is None and not demo:
@@ -62,6 +63,7 @@ def load_command(path: Path | None, demo: bool, if_empty: bool) -> None:
 @click.command("dump")
 @click.option("--campaign", "slug", help="The campaign's slug (needed when there are several).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
 def dump_command(slug: str | None, output: Path | None) -> None:
     """Write the current state of a campaign as a plan file (TOML)."""
     try:
@@ -79,6 +81,7 @@ def dump_command(slug: str | None, output: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, help="Port to listen on (default: $PORT, else 5000).")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@with_appcontext
 def serve_command(host: str, port: int | None, workers: int) -> None:
     """Serve the app with gunicorn, the production WSGI server."""
     from campaign.web.server import serve
@@ -157,6 +160,7 @@ def screen_add(
 
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
 def backup_command(path: Path) -> None:
     """Copy the embedded SQLite database, consistently, while the app runs."""
 

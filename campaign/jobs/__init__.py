@@ -1,0 +1,1 @@
+"""Periodic work: APScheduler wiring and thin tasks (an app context and one service call)."""
