@@ -1,0 +1,243 @@
+"""Text slides: a message laid out for one screen, sized to fit, in the campaign's colours."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from campaign.domain.model import Campaign, MessageText, Partner
+from campaign.rendering.colours import contrast_ratio, parse_hex
+from campaign.rendering.column import (
+    ColumnSpec,
+    Palette,
+    Parts,
+    SlideDoesNotFit,
+    SlideNotLegible,
+    fit_column,
+)
+from campaign.rendering.fonts import FONT_DIR, FontBook
+from campaign.rendering.legibility import (
+    MIN_CONTRAST,
+    MIN_TEXT_SHARE,
+    check_legibility,
+    min_text_px,
+)
+from campaign.rendering.qr import qr_image, qr_modules
+from campaign.rendering.textfit import Box, TextBlock, make_block, wrap, wrap_url
+
+__all__ = [
+    "SLIDE_LAYOUT_VERSION",
+    "SlideDoesNotFit",
+    "SlideNotLegible",
+    "SlideResult",
+    "TextBox",
+    "render_text_slide",
+]
+
+# Bump when a change here or in the fonts changes the pixels of the same inputs, so that
+# content hashes (and cached renditions) built from the inputs are made again.
+SLIDE_LAYOUT_VERSION = 1
+
+MARGIN_SHARE = 0.05  # safe margin: 5 % of the short side on every edge
+MAX_BODY_SHARE = 0.06  # body text never larger than 6 % of the short side
+QR_MODULE_SHARE = 1 / 60  # a QR module is at least 1/60 of the short side: scannable at metres
+WHITE = (255, 255, 255)
+BLACK = (0, 0, 0)
+
+
+@dataclass(frozen=True)
+class TextBox:
+    role: str  # "label", "headline", "body", "call_to_action", "hotline", "link", "partners"
+    lang: str
+    box: Box  # (left, top, right, bottom) around the ink, in pixels
+    font_px: int
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SlideResult:
+    image: bytes  # PNG, RGB
+    width: int
+    height: int
+    safe_box: Box  # nothing is drawn outside it
+    boxes: tuple[TextBox, ...]  # top to bottom in the text column, then link and partners
+    qr_box: Box | None
+    smallest_text_px: int  # font size, pixels per em
+    contrast_ratio: float  # the lowest contrast of any text colour on the background
+
+    def boxes_for(self, role: str, lang: str | None = None) -> list[TextBox]:
+        return [b for b in self.boxes if b.role == role and (lang is None or b.lang == lang)]
+
+
+def _ordered(text: MessageText | Parts, campaign: Campaign) -> list[tuple[str, MessageText]]:
+    """The languages to show, the campaign's first language first."""
+    if isinstance(text, MessageText):
+        return [(campaign.languages[0] if campaign.languages else "", text)]
+    rank = {lang: i for i, lang in enumerate(campaign.languages)}
+    return sorted(text, key=lambda pair: rank.get(pair[0], len(rank)))
+
+
+def _palette(campaign: Campaign) -> tuple[Palette, float]:
+    """Campaign colours; refused if the text colour is not legible on the background."""
+    bg, fg, accent = (
+        parse_hex(c) for c in (campaign.background, campaign.foreground, campaign.accent)
+    )
+    ratio = contrast_ratio(fg, bg)
+    if ratio < MIN_CONTRAST:
+        problems = check_legibility(
+            foreground=fg, background=bg, smallest_text_px=1 << 30, screen_height=1
+        )
+        raise SlideNotLegible(problems[0], problems)
+    accent_text = accent if contrast_ratio(accent, bg) >= MIN_CONTRAST else fg
+    return Palette(bg, fg, accent, accent_text), min(ratio, contrast_ratio(accent_text, bg))
+
+
+def _display_link(link: str) -> str:
+    for scheme in ("https://", "http://"):
+        if link.lower().startswith(scheme):
+            link = link[len(scheme) :]
+    return link.rstrip("/")
+
+
+def _footer(
+    partners: Sequence[Partner], book: FontBook, px: int, width: int, palette: Palette
+) -> TextBlock | None:
+    """Partners that appear on slides, named discreetly on one or two lines."""
+    names = [p.name.replace(" ", "\u00a0") for p in partners if p.appears_on_slides]
+    if not names:
+        return None
+    font = book.get(px)
+    lines = wrap("  ·  ".join(names), font, width)
+    if lines is None or len(lines) > 2:
+        raise SlideDoesNotFit("The partner names do not fit in the footer; shorten them.")
+    return make_block(lines, font, role="partners", lang="", fill=palette.fg, leading=1.2)
+
+
+@dataclass(frozen=True)
+class _QrPanel:
+    picture: Image.Image
+    caption: TextBlock
+    gap: int
+
+    @property
+    def height(self) -> int:
+        return self.picture.height + self.gap + self.caption.height
+
+
+def _qr_panel(
+    link: str, short: int, caption_width: int, book: FontBook, px: int, palette: Palette
+) -> _QrPanel:
+    """The link's QR code, modules of 1/60 of the short side, with the link beneath."""
+    module = max(1, math.ceil(short * QR_MODULE_SHARE))
+    font = book.get(px)
+    caption_width = max(caption_width, qr_modules(link) * module)
+    lines = wrap_url(_display_link(link), font, caption_width)
+    if lines is None:  # pragma: no cover - a single character always fits
+        raise SlideDoesNotFit("The link cannot be printed; shorten it.")
+    caption = make_block(lines, font, role="link", lang="", fill=palette.fg, leading=1.2)
+    dark = palette.bg if contrast_ratio(palette.bg, WHITE) >= 7 else BLACK
+    return _QrPanel(qr_image(link, module, dark=dark), caption, round(px * 0.5))
+
+
+def render_text_slide(
+    text: MessageText | Parts,
+    *,
+    width: int,
+    height: int,
+    campaign: Campaign,
+    partners: Sequence[Partner] = (),
+    link: str = "",
+    lang_labels: Mapping[str, str] | None = None,
+    font_dir: Path = FONT_DIR,
+    min_text_share: float = MIN_TEXT_SHARE,
+) -> SlideResult:
+    """Draw a message (or several languages of it, stacked) as a PNG slide for one screen.
+
+    Text is wrapped and sized to the largest size that fits inside the safe margin; the
+    campaign's first language comes first, with `lang_labels` naming each language. A link
+    adds a QR code with the link beneath it; partners that appear on slides are named in a
+    footer. Same arguments, same bytes.
+    Raises SlideDoesNotFit if the text cannot fit at the smallest legible size, and
+    SlideNotLegible if the campaign colours do not contrast enough.
+    """
+    parts = _ordered(text, campaign)
+    fields = [f for _, t in parts for f in (t.headline, t.body, t.call_to_action, t.hotline)]
+    if not any(f.strip() for f in fields):
+        raise ValueError("A slide needs some text: the message has none.")
+    palette, ratio = _palette(campaign)
+    book = FontBook(font_dir)
+    short = min(width, height)
+    margin = round(short * MARGIN_SHARE)
+    safe = (margin, margin, width - margin, height - margin)
+    left, top, right, bottom = safe
+    min_px = min_text_px(height, min_text_share)
+    landscape = width >= height
+
+    footer = _footer(partners, book, min_px, right - left, palette)
+    if footer is not None:
+        bottom -= footer.height + round(margin * 0.6)
+    col = (left, top, right, bottom)
+    panel = None
+    if link:
+        panel = _qr_panel(link, short, 0 if landscape else right - left, book, min_px, palette)
+        if landscape:
+            col = (
+                left,
+                top,
+                right - max(panel.picture.width, panel.caption.width) - margin,
+                bottom,
+            )
+            room = col[2] - col[0] >= 0.4 * (right - left) and panel.height <= bottom - top
+        else:
+            col = (left, top, right, bottom - panel.height - margin)
+            room = col[3] - col[1] >= 0.35 * (bottom - top)
+        if not room:
+            raise SlideDoesNotFit(
+                "The link is too long for a QR code that can be scanned from a few metres; "
+                "use a shorter link."
+            )
+
+    labels = dict(lang_labels or {}) if len(parts) > 1 else {}  # labels only when bilingual
+    spec = ColumnSpec(parts, col[2] - col[0], col[3] - col[1], book, palette, labels, min_px)
+    column = fit_column(spec, max(min_px, round(short * MAX_BODY_SHARE)), (width, height))
+
+    image = Image.new("RGB", (width, height), palette.bg)
+    draw = ImageDraw.Draw(image)
+    drawn = column.draw(draw, col[0], col[1] + (spec.height - column.height) // 2)
+    qr_box = None
+    if panel is not None:
+        panel_w = max(panel.picture.width, panel.caption.width)
+        if landscape:
+            px, py = right - panel_w, top + (bottom - top - panel.height) // 2
+        else:
+            px, py = left + (right - left - panel_w) // 2, bottom - panel.height
+        qx = px + (panel_w - panel.picture.width) // 2
+        image.paste(panel.picture, (qx, py))
+        qr_box = (qx, py, qx + panel.picture.width, py + panel.picture.height)
+        cx = px + (panel_w - panel.caption.width) // 2
+        cy = qr_box[3] + panel.gap
+        drawn.append((panel.caption, panel.caption.draw(draw, cx, cy, align="center")))
+    if footer is not None:
+        drawn.append((footer, footer.draw(draw, left, height - margin - footer.height)))
+
+    boxes = tuple(TextBox(b.role, b.lang, box, b.font_px, b.lines) for b, box in drawn)
+    smallest = min(b.font_px for b in boxes)
+    problems = check_legibility(
+        foreground=palette.fg,
+        background=palette.bg,
+        smallest_text_px=smallest,
+        screen_height=height,
+        min_text_share=min_text_share,
+    )
+    if problems:  # pragma: no cover - the layout above enforces every rule
+        raise SlideNotLegible(problems[0], problems)
+    out = BytesIO()
+    image.save(out, "PNG", compress_level=6)
+    return SlideResult(
+        out.getvalue(), width, height, safe, boxes, qr_box, smallest, round(ratio, 2)
+    )

@@ -1,0 +1,107 @@
+"""Content-addressed file store: files named by their SHA-256, written atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ALLOWED_EXTS = frozenset({"png", "jpg", "webp"})
+_SHA256 = re.compile(r"\A[0-9a-f]{64}\Z")
+_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+class StorageFull(OSError):
+    """The disk (or quota) is full: callers answer 507 Insufficient Storage."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    path: Path
+    ext: str
+
+
+def _check(sha256: str, ext: str) -> None:
+    """Names come from hashes and an allow-list, never from what a person typed."""
+    if not isinstance(sha256, str) or not _SHA256.match(sha256):
+        raise ValueError("A stored file is named by 64 lowercase hexadecimal characters.")
+    if ext not in ALLOWED_EXTS:
+        raise ValueError(f"Extension {ext!r} is not one of {sorted(ALLOWED_EXTS)}.")
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable; not every platform can open a directory."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse fsync on directories
+        pass
+    finally:
+        os.close(fd)
+
+
+class AssetStore:
+    """Files under `root/<first two hex digits>/<sha256>.<ext>`; the same bytes are stored once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path_for(self, sha256: str, ext: str) -> Path:
+        _check(sha256, ext)
+        return self.root / sha256[:2] / f"{sha256}.{ext}"
+
+    def exists(self, sha256: str, ext: str) -> bool:
+        return self.path_for(sha256, ext).is_file()
+
+    def read(self, sha256: str, ext: str) -> bytes:
+        return self.path_for(sha256, ext).read_bytes()
+
+    def delete(self, sha256: str, ext: str) -> bool:
+        """Remove a file; False if it was not there."""
+        try:
+            self.path_for(sha256, ext).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def put(self, data: bytes, ext: str) -> StoredFile:
+        """Store bytes under their hash: temp file, fsync, atomic rename; idempotent.
+
+        Raises StorageFull when the disk is full; no temporary file is left behind on failure.
+        """
+        sha256 = hashlib.sha256(data).hexdigest()
+        target = self.path_for(sha256, ext)
+        if target.is_file():
+            return StoredFile(sha256, target, ext)
+        tmp: str | None = None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+            tmp = None
+            _fsync_dir(target.parent)
+        except OSError as exc:
+            if exc.errno in _FULL:
+                raise StorageFull(
+                    errno.ENOSPC, "The media disk is full; free some space and try again."
+                ) from exc
+            raise
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+        return StoredFile(sha256, target, ext)

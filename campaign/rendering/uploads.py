@@ -1,0 +1,256 @@
+"""Validate an uploaded image and re-encode it clean: right type, sane size, no metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import warnings
+import zlib
+from dataclasses import dataclass
+from io import BytesIO
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+try:  # LittleCMS is optional in Pillow builds: without it ICC profiles are dropped, not applied.
+    from PIL import ImageCms
+except ImportError:  # pragma: no cover - depends on the Pillow build
+    ImageCms = None  # type: ignore[assignment]
+
+ACCEPTED_FORMATS = ("PNG", "JPEG", "WEBP")
+DEFAULT_MAX_PIXELS = 40_000_000
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+JPEG_QUALITY = 90
+WEBP_QUALITY = 90
+
+_OUTPUT = {
+    # Pillow format -> (our name, content type, file extension)
+    "PNG": ("png", "image/png", "png"),
+    "JPEG": ("jpeg", "image/jpeg", "jpg"),
+    "WEBP": ("webp", "image/webp", "webp"),
+}
+
+# Everything that can go wrong while parsing a hostile file, beyond Pillow's own errors.
+_DECODE_ERRORS = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    TypeError,
+    IndexError,
+    KeyError,
+    EOFError,
+    struct.error,
+    zlib.error,
+    MemoryError,
+)
+
+
+class UploadRejected(Exception):
+    """An upload we refuse; `message` tells the person what to do, `status` is the HTTP status."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    data: bytes  # the re-encoded image: these are the bytes to store and serve
+    sha256: str
+    width: int
+    height: int
+    format: str  # "png", "jpeg" or "webp"
+    content_type: str
+    ext: str  # "png", "jpg" or "webp"
+
+
+def _sniff(data: bytes) -> str:
+    """Name what a refused file really is, from its first bytes, for the error message."""
+    head = data[:512]
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "a GIF image"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "a TIFF image"
+    if head.startswith(b"8BPS"):
+        return "a Photoshop (PSD) file"
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    if head.startswith(b"BM"):
+        return "a BMP image"
+    if head[4:8] == b"ftyp":
+        return "a HEIC/AVIF image"
+    if head.startswith(b"PK\x03\x04"):
+        return "a ZIP archive (or an Office document)"
+    if stripped.startswith(b"<"):
+        return "an SVG drawing" if b"<svg" in data[:4096].lower() else "a web page (HTML/XML)"
+    return "not an image we can read"
+
+
+def _rejected_type(data: bytes) -> UploadRejected:
+    what = _sniff(data)
+    return UploadRejected(
+        f"This file is {what}, whatever its name says; only PNG, JPEG and WebP images are "
+        "accepted — export it as PNG or JPEG and upload it again.",
+        422,
+    )
+
+
+def _damaged() -> UploadRejected:
+    return UploadRejected(
+        "This image is damaged or incomplete (it may have been cut off during the upload); "
+        "open it in an image editor, save it again and upload the new file.",
+        422,
+    )
+
+
+def _too_many_pixels(width: int, height: int, max_pixels: int) -> UploadRejected:
+    size = f"{width} × {height} pixels ({width * height / 1e6:.0f} megapixels)"
+    return UploadRejected(
+        f"This image is {size if width else 'far too large'}; the limit is "
+        f"{max_pixels / 1e6:g} megapixels — resize it (3840 × 2160 is plenty for any screen) "
+        "and upload it again.",
+        422,
+    )
+
+
+def _open(data: bytes) -> Image.Image:
+    """Open (header only) with the accepted decoders; refuse anything else by its content."""
+    try:
+        return Image.open(BytesIO(data), formats=list(ACCEPTED_FORMATS))
+    except UnidentifiedImageError:
+        raise _rejected_type(data) from None
+
+
+def _header_size(data: bytes) -> tuple[int, int]:
+    """Width and height from the header alone, for the message when Pillow's own bomb check
+    refused the file before we could ask; (0, 0) if they cannot be read."""
+    Image.init()
+    for fmt in ACCEPTED_FORMATS:
+        if fmt not in Image.OPEN:  # pragma: no cover - a Pillow built without WebP
+            continue
+        factory, accept = Image.OPEN[fmt]
+        if accept is None or accept(data[:16]):
+            try:
+                with factory(BytesIO(data), "") as im:  # plugin only: reads the header
+                    return im.size
+            except _DECODE_ERRORS:
+                continue
+    return (0, 0)
+
+
+def _has_alpha(im: Image.Image) -> bool:
+    return im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info
+
+
+def _to_srgb(im: Image.Image, icc: bytes, target: str) -> Image.Image | None:
+    """Convert pixels from their embedded ICC profile to sRGB; None if that cannot be done."""
+    if ImageCms is None:
+        return None
+    try:
+        source = ImageCms.ImageCmsProfile(BytesIO(icc))
+        srgb = ImageCms.createProfile("sRGB")
+        return ImageCms.profileToProfile(im, source, srgb, outputMode=target)
+    except (ImageCms.PyCMSError, *_DECODE_ERRORS):
+        return None
+
+
+def _upright(im: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation; a broken EXIF block leaves the picture as stored."""
+    try:
+        return ImageOps.exif_transpose(im)
+    except _DECODE_ERRORS:
+        return im
+
+
+def _normalise(im: Image.Image) -> Image.Image:
+    """Bring any decoded mode to sRGB "RGB" or "RGBA", applying an ICC profile if present."""
+    icc = im.info.get("icc_profile")
+    target = "RGBA" if _has_alpha(im) else "RGB"
+    if im.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")  # 16 bit -> 8 bit
+    if im.mode in ("1", "P", "PA", "LA", "La", "RGBa"):
+        im = im.convert(target)
+    if icc:
+        converted = _to_srgb(im, icc, target)
+        if converted is not None:
+            im = converted
+    if im.mode != target:
+        im = im.convert(target)
+    if target == "RGBA" and im.getchannel("A").getextrema() == (255, 255):
+        im = im.convert("RGB")  # an alpha channel that is opaque everywhere is just weight
+    return im
+
+
+def _encode(im: Image.Image, fmt: str) -> bytes:
+    """Re-encode the pixels alone: the info dict is emptied so no metadata is carried over."""
+    im.info = {}
+    out = BytesIO()
+    if fmt == "JPEG":
+        im.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    elif fmt == "PNG":
+        im.save(out, "PNG", optimize=True)
+    else:
+        im.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
+    return out.getvalue()
+
+
+def process_upload(
+    data: bytes,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ProcessedImage:
+    """Check an uploaded file is a sane PNG, JPEG or WebP and return it re-encoded and clean.
+
+    Raises UploadRejected (422 for bad content, 413 for too many bytes).
+    """
+    if not data:
+        raise UploadRejected(
+            "The file is empty; choose the image file again and upload it.",
+            422,
+        )
+    if len(data) > max_bytes:
+        raise UploadRejected(
+            f"This file is {len(data) / 1048576:.1f} MB; the limit is {max_bytes / 1048576:g} MB "
+            "— export a smaller image (JPEG at quality 90 is enough) and upload it again.",
+            413,
+        )
+    width = height = 0  # unknown until the header is read
+    with warnings.catch_warnings():
+        # Pillow's own bomb check warns first: make that an error, here only. Other warnings
+        # (a corrupt EXIF block, say) are moot: every metadata block is dropped anyway.
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with _open(data) as probe:
+                width, height = probe.size
+                fmt = probe.format
+                if width * height > max_pixels:  # from the header: nothing decoded yet
+                    raise _too_many_pixels(width, height, max_pixels)
+                probe.verify()
+            if fmt not in _OUTPUT:  # pragma: no cover - formats= already guarantees this
+                raise _rejected_type(data)
+            with _open(data) as im:
+                im.load()
+                clean = _normalise(_upright(im))
+        except UploadRejected:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            width, height = (width, height) if width else _header_size(data)
+            raise _too_many_pixels(width, height, max_pixels) from None
+        except _DECODE_ERRORS:
+            raise _damaged() from None
+    if fmt == "JPEG" and clean.mode == "RGBA":  # pragma: no cover - JPEG has no alpha
+        clean = clean.convert("RGB")
+    encoded = _encode(clean, fmt)
+    name, content_type, ext = _OUTPUT[fmt]
+    return ProcessedImage(
+        data=encoded,
+        sha256=hashlib.sha256(encoded).hexdigest(),
+        width=clean.width,
+        height=clean.height,
+        format=name,
+        content_type=content_type,
+        ext=ext,
+    )
