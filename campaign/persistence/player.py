@@ -1,1 +1,44 @@
-"""Proof of play and screen heartbeats."""
+"""Proof of play: what each screen reports it actually played, stored once per report."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, Uuid
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from campaign.extensions import db
+from campaign.persistence.types import UTCDateTime
+
+
+class PlayRecord(db.Model):
+    """One slide shown once on one screen; the player's own id makes re-sent batches harmless."""
+
+    __tablename__ = "play_records"
+    __table_args__ = (
+        UniqueConstraint("screen_id", "play_id"),
+        Index("ix_play_records_started", "started_at"),
+        Index("ix_play_records_message", "message_key", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    screen_id: Mapped[int] = mapped_column(ForeignKey("screens.id", ondelete="CASCADE"))
+    play_id: Mapped[uuid.UUID] = mapped_column(Uuid())
+    item_id: Mapped[str] = mapped_column(String(200))
+    # Parsed from item_id ("<key>.v<version>.<lang>") so reports need no join to the playlist.
+    message_key: Mapped[str] = mapped_column(String(80))
+    message_version: Mapped[int | None]
+    lang: Mapped[str | None] = mapped_column(String(12))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    duration_s: Mapped[float]
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+def insert_ignoring(model: type[db.Model], dialect: str) -> Any:  # type: ignore[name-defined]
+    """An INSERT that skips rows clashing with a unique constraint, on SQLite and PostgreSQL."""
+    if dialect == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing()
+    return sqlite.insert(model).on_conflict_do_nothing()

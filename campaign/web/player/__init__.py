@@ -4,6 +4,22 @@ from __future__ import annotations
 
 from flask_smorest import Api
 
+from campaign.extensions import csrf
+from campaign.web.player import assets, playlist, reports
+from campaign.web.player.schemas import PlayerErrorSchema, PlaylistSchema, PlaysBatchSchema
+
 
 def register(api: Api) -> None:
     """Register the player blueprints on the API (each module adds its own)."""
+    for module in (playlist, reports, assets):
+        # Screens authenticate with bearer tokens, not cookies: there is no session to forge.
+        csrf.exempt(module.blp)
+        api.register_blueprint(module.blp)
+    # Schemas that views reference by name rather than through smorest's decorators.
+    for name, schema in (
+        ("Playlist", PlaylistSchema),
+        ("PlayerError", PlayerErrorSchema),
+        ("PlaysBatch", PlaysBatchSchema),
+    ):
+        if name not in api.spec.components.schemas:
+            api.spec.components.schema(name, schema=schema)

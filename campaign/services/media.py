@@ -1,0 +1,235 @@
+"""Screen renditions: the stored picture each screen class shows for a playlist item."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from campaign.domain.model import Campaign, Message, Network, Partner
+from campaign.domain.playlist import (
+    NoPlayableContent,
+    PlaylistEngine,
+    PlaylistItem,
+    PlaylistSettings,
+    fallback_playlist,
+)
+from campaign.extensions import db
+from campaign.persistence import messages as m_rows
+from campaign.persistence.campaigns import Campaign as CampaignRow
+from campaign.persistence.media import Rendition
+from campaign.persistence.player import insert_ignoring
+from campaign.persistence.queries import campaign_row, live_version, load_network, to_partner
+from campaign.rendering.slides import SlideNotLegible, render_text_slide
+from campaign.rendering.store import AssetStore
+from campaign.services.content import bump_generation
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+# Part of every fingerprint: change it when slides are drawn differently, and they are remade.
+RENDERER = "text-slide/1"
+LANG_LABELS = {"es": "Español", "en": "English"}
+_MEMO_SIZE = 48
+
+# Fingerprints this process failed to draw: a slide that does not fit is not retried every poll.
+_failed: set[str] = set()
+# Identical inputs give identical bytes; a lost insert race or a retry need not redraw.
+_drawn: OrderedDict[str, bytes] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A stored picture, named by its content."""
+
+    sha256: str
+    ext: str
+    content_type: str
+    width: int
+    height: int
+
+    @property
+    def url(self) -> str:
+        return f"/assets/{self.sha256}.{self.ext}"
+
+
+def asset_store() -> AssetStore:
+    return AssetStore(Path(current_app.config["ASSET_DIR"]))
+
+
+def fingerprint(
+    message: Message,
+    lang: str,
+    width: int,
+    height: int,
+    campaign: Campaign,
+    partners: Iterable[Partner],
+) -> str:
+    """A hash of everything a text slide is drawn from; equal inputs, equal slide."""
+    langs = lang.split("+")
+    doc = {
+        "renderer": RENDERER,
+        "size": [width, height],
+        "texts": [[code, *vars(message.texts[code]).values()] for code in langs],
+        "link": message.link,
+        "campaign": [campaign.names, campaign.background, campaign.foreground, campaign.accent],
+        "languages": list(campaign.languages),
+        "partners": sorted(p.name for p in partners if p.appears_on_slides),
+    }
+    canonical = json.dumps(doc, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def draw_slide(
+    message: Message,
+    lang: str,
+    width: int,
+    height: int,
+    campaign: Campaign,
+    partners: tuple[Partner, ...],
+) -> bytes:
+    """The PNG of a message's text slide in one language, or stacked languages ("es+en")."""
+    texts = [(code, message.texts[code]) for code in lang.split("+")]
+    result = render_text_slide(
+        texts if len(texts) > 1 else texts[0][1],
+        width=width,
+        height=height,
+        campaign=campaign,
+        partners=partners,
+        link=message.link,
+        lang_labels=LANG_LABELS,
+    )
+    return result.image
+
+
+class Renditions:
+    """The renditions of one campaign's live message versions, read once per content generation."""
+
+    def __init__(self, row: CampaignRow, network: Network) -> None:
+        self.network = network
+        self.partners = tuple(to_partner(p) for p in row.partners)
+        self.version_ids: dict[tuple[str, int], int] = {}
+        for message in db.session.scalars(
+            select(m_rows.Message).where(m_rows.Message.campaign_id == row.id)
+        ):
+            version = live_version(message)
+            if version is not None:
+                self.version_ids[message.key, version.number] = version.id
+        self.assets: dict[tuple[int, str, int, int, str], Asset] = {}
+        store = asset_store()
+        wanted = list(self.version_ids.values())
+        query = select(Rendition).where(Rendition.message_version_id.in_(wanted))
+        for r in db.session.scalars(query):
+            # A file lost from the disk is as good as no rendition: it will be drawn again.
+            if store.exists(r.sha256, r.ext):
+                key = (r.message_version_id or 0, r.lang, r.width, r.height, r.source_hash)
+                self.assets[key] = Asset(r.sha256, r.ext, r.content_type, r.width, r.height)
+        self._fingerprints: dict[tuple[str, int, str, int, int], str] = {}
+
+    def _key(self, item: PlaylistItem, width: int, height: int) -> tuple | None:
+        message = self.network.messages.get(item.message_key)
+        version_id = self.version_ids.get((item.message_key, item.message_version))
+        if message is None or version_id is None or message.version != item.message_version:
+            return None
+        memo = (item.message_key, item.message_version, item.lang, width, height)
+        source = self._fingerprints.get(memo)
+        if source is None:
+            source = fingerprint(
+                message, item.lang, width, height, self.network.campaign, self.partners
+            )
+            self._fingerprints[memo] = source
+        return (version_id, item.lang, width, height, source)
+
+    def find(self, item: PlaylistItem, width: int, height: int) -> Asset | None:
+        """The stored rendition of an item for a screen size, or None if there is none yet."""
+        key = self._key(item, width, height)
+        return None if key is None else self.assets.get(key)
+
+    def ensure(self, item: PlaylistItem, width: int, height: int, *, now: datetime) -> Asset | None:
+        """The rendition of an item, drawn, stored and recorded if missing; None if it cannot be
+        drawn (tried once per process). Commits when it records a new rendition."""
+        key = self._key(item, width, height)
+        if key is None:
+            return None
+        if (asset := self.assets.get(key)) is not None:
+            return asset
+        version_id, lang, _, _, source = key
+        if source in _failed:
+            return None
+        message = self.network.messages[item.message_key]
+        try:
+            data = _drawn.get(source) or draw_slide(
+                message, lang, width, height, self.network.campaign, self.partners
+            )
+        except (SlideNotLegible, ValueError, KeyError, OSError) as exc:
+            log.warning("cannot draw %s at %dx%d: %s", item.id, width, height, exc)
+            _failed.add(source)
+            return None
+        _remember(source, data)
+        stored = asset_store().put(data, "png")
+        asset = Asset(stored.sha256, "png", CONTENT_TYPES["png"], width, height)
+        row = dict(
+            message_version_id=version_id,
+            source_hash=source,
+            lang=lang,
+            width=width,
+            height=height,
+            sha256=stored.sha256,
+            ext="png",
+            content_type=asset.content_type,
+            size_bytes=len(data),
+            created_at=now,
+        )
+        statement = insert_ignoring(Rendition, db.engine.dialect.name).values(row)
+        db.session.execute(statement)
+        # Core inserts skip the flush listener: mark the content as changed ourselves.
+        bump_generation()
+        db.session.commit()
+        self.assets[key] = asset
+        return asset
+
+
+def _remember(source: str, data: bytes) -> None:
+    _drawn[source] = data
+    _drawn.move_to_end(source)
+    while len(_drawn) > _MEMO_SIZE:
+        _drawn.popitem(last=False)
+
+
+def prepare_renditions(at: datetime, *, settings: PlaylistSettings | None = None) -> dict[str, int]:
+    """Draw, ahead of the polls, every rendition the screens need at `at`: their current
+    playlists and fallbacks, for every screen size in use. Returns counts."""
+    row = campaign_row()
+    if row is None:
+        return {"needed": 0, "drawn": 0, "failed": 0}
+    network = load_network(row)
+    settings = settings or PlaylistSettings(words_per_minute=current_app.config["WORDS_PER_MINUTE"])
+    engine = PlaylistEngine(network, settings)
+    needed: dict[tuple[str, int, int], PlaylistItem] = {}
+    for screen in network.screens.values():
+        try:
+            items = engine.build_for(screen, at).items + fallback_playlist(
+                screen, network, settings
+            )
+        except NoPlayableContent:
+            continue
+        for item in items:
+            needed.setdefault((item.id, screen.width, screen.height), item)
+    renditions = Renditions(row, network)
+    drawn = failed = 0
+    for (_, width, height), item in sorted(needed.items(), key=lambda kv: kv[0]):
+        if renditions.find(item, width, height) is not None:
+            continue
+        if renditions.ensure(item, width, height, now=at) is None:
+            failed += 1
+        else:
+            drawn += 1
+    return {"needed": len(needed), "drawn": drawn, "failed": failed}

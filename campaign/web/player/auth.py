@@ -1,0 +1,33 @@
+"""Screen authentication: the bearer token in the Authorization header, never in the URL."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_smorest import abort
+
+from campaign.services import playlists
+from campaign.services.playlists import ScreenRef
+
+# Query parameters a misconfigured player might put its token in; URLs end up in access logs.
+_TOKEN_PARAMS = frozenset({"token", "access_token", "bearer", "auth", "authorization", "key"})
+
+
+def authenticate() -> ScreenRef:
+    """The screen whose token the request carries; 400 or 401 otherwise. Syncs the caches."""
+    if request.query_string and _TOKEN_PARAMS & {k.lower() for k in request.args}:
+        abort(
+            400,
+            message="Send the screen token in the Authorization header "
+            "('Authorization: Bearer <token>'), never in the URL.",
+        )
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        abort(401, message="Send the screen's token as 'Authorization: Bearer <token>'.")
+    cache = playlists.cache()
+    cache.sync()
+    screen = cache.screen_for(token)
+    if screen is None:
+        abort(401, message="This token is unknown or has been revoked.")
+    return screen  # type: ignore[return-value]

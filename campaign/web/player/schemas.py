@@ -1,0 +1,80 @@
+"""Marshmallow schemas that document the player API in the OpenAPI document."""
+
+from __future__ import annotations
+
+from marshmallow import INCLUDE, Schema, fields, validate
+
+
+class ScreenInfoSchema(Schema):
+    code = fields.String(required=True)
+    hub = fields.String(required=True)
+    zone = fields.String(required=True)
+    orientation = fields.String(required=True, validate=validate.OneOf(["landscape", "portrait"]))
+    width = fields.Integer(required=True)
+    height = fields.Integer(required=True)
+    timezone = fields.String(required=True, metadata={"example": "America/Lima"})
+
+
+class PlaylistItemSchema(Schema):
+    id = fields.String(required=True, metadata={"example": "trata-01.v2.es+en"})
+    message = fields.String(required=True, metadata={"description": "The message's key"})
+    lang = fields.String(
+        required=True, metadata={"description": '"es", "en", or "es+en" for a bilingual slide'}
+    )
+    url = fields.String(required=True, metadata={"description": "/assets/<sha256>.<ext>"})
+    sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    content_type = fields.String(required=True)
+    width = fields.Integer(required=True)
+    height = fields.Integer(required=True)
+    duration_s = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class PlaylistSchema(Schema):
+    screen = fields.Nested(ScreenInfoSchema, required=True)
+    version = fields.String(required=True, metadata={"description": "Also the ETag"})
+    generated_at = fields.DateTime(required=True)
+    valid_until = fields.DateTime(
+        required=True, metadata={"description": "Play `fallback` after this if not refreshed"}
+    )
+    poll_after_s = fields.Integer(required=True, validate=validate.Range(min=1))
+    items = fields.List(fields.Nested(PlaylistItemSchema), required=True)
+    fallback = fields.List(fields.Nested(PlaylistItemSchema), required=True)
+
+
+class HeartbeatSchema(Schema):
+    class Meta:
+        unknown = INCLUDE
+
+    playing_version = fields.String(validate=validate.Length(max=64))
+    player = fields.Raw(metadata={"description": "Player software and version"})
+    uptime_s = fields.Float()
+    free_bytes = fields.Integer()
+
+
+class PlaySchema(Schema):
+    id = fields.UUID(required=True, metadata={"description": "Made by the player, once per play"})
+    item_id = fields.String(required=True)
+    started_at = fields.DateTime(required=True, metadata={"description": "With a UTC offset"})
+    duration_s = fields.Float(required=True, validate=validate.Range(min=0, max=3600))
+
+
+class PlaysBatchSchema(Schema):
+    plays = fields.List(
+        fields.Nested(PlaySchema), required=True, validate=validate.Length(max=1000)
+    )
+
+
+class RejectedPlaySchema(Schema):
+    index = fields.Integer(required=True)
+    detail = fields.String(required=True)
+
+
+class PlaysResultSchema(Schema):
+    accepted = fields.Integer(required=True)
+    duplicates = fields.Integer(required=True)
+    rejected = fields.List(fields.Nested(RejectedPlaySchema), required=True)
+
+
+class PlayerErrorSchema(Schema):
+    error = fields.String(required=True)
+    detail = fields.String(required=True)
