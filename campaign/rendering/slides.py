@@ -105,15 +105,23 @@ def _display_link(link: str) -> str:
 
 
 def _footer(
-    partners: Sequence[Partner], book: FontBook, px: int, width: int, palette: Palette
+    partners: Sequence[Partner],
+    book: FontBook,
+    px: int,
+    width: int,
+    palette: Palette,
+    max_lines: int,
 ) -> TextBlock | None:
-    """Partners that appear on slides, named discreetly on one or two lines."""
-    names = [p.name.replace(" ", "\u00a0") for p in partners if p.appears_on_slides]
+    """Partners that appear on slides, named discreetly on a few lines."""
+    names = [p.name for p in partners if p.appears_on_slides]
     if not names:
         return None
     font = book.get(px)
-    lines = wrap("  ·  ".join(names), font, width)
-    if lines is None or len(lines) > 2:
+    # Keep each name on one line where the column allows; a long name in a narrow column breaks.
+    lines = wrap("  ·  ".join(n.replace(" ", "\u00a0") for n in names), font, width)
+    if lines is None or len(lines) > max_lines:
+        lines = wrap("  ·  ".join(names), font, width)
+    if lines is None or len(lines) > max_lines:
         raise SlideDoesNotFit("The partner names do not fit in the footer; shorten them.")
     return make_block(lines, font, role="partners", lang="", fill=palette.fg, leading=1.2)
 
@@ -178,7 +186,9 @@ def render_text_slide(
     min_px = min_text_px(height, min_text_share)
     landscape = width >= height
 
-    footer = _footer(partners, book, min_px, right - left, palette)
+    # A portrait column is narrow: the same names need twice the lines.
+    footer_lines = 2 if width >= height else 6
+    footer = _footer(partners, book, min_px, right - left, palette, footer_lines)
     if footer is not None:
         bottom -= footer.height + round(margin * 0.6)
     col = (left, top, right, bottom)

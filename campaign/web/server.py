@@ -22,15 +22,24 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_app()
 
 
-def serve(*, host: str, port: int, workers: int) -> None:
-    _Gunicorn(
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "worker_class": "sync",
-            "timeout": 30,
-            "keepalive": 5,
-            "accesslog": "-",
-            "preload_app": False,
-        }
-    ).run()
+def _start_scheduler(_arbiter: Any) -> None:
+    """Periodic jobs run once per server, in gunicorn's master, not once per worker."""
+    from campaign import create_app
+    from campaign.jobs.scheduler import background_scheduler
+
+    background_scheduler(create_app()).start()
+
+
+def serve(*, host: str, port: int, workers: int, jobs: bool = True) -> None:
+    options: dict[str, Any] = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "sync",
+        "timeout": 30,
+        "keepalive": 5,
+        "accesslog": "-",
+        "preload_app": False,
+    }
+    if jobs:
+        options["when_ready"] = _start_scheduler
+    _Gunicorn(options).run()

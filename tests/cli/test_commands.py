@@ -17,10 +17,10 @@ from tests.conftest import DEMO_PLAN
 
 
 def test_load_reports_counts_then_nothing_to_do(runner: FlaskCliRunner) -> None:
-    first = runner.invoke(args=["load", str(DEMO_PLAN)])
+    first = runner.invoke(args=["load", "--no-prepare", str(DEMO_PLAN)])
     assert first.exit_code == 0, first.output
     assert "created" in first.output and "6 screens" in first.output
-    second = runner.invoke(args=["load", str(DEMO_PLAN)])
+    second = runner.invoke(args=["load", "--no-prepare", str(DEMO_PLAN)])
     assert second.exit_code == 0
     assert "nothing changed" in second.output
 
@@ -32,7 +32,7 @@ def test_load_of_a_broken_file_fails_with_the_key_path(
     broken.write_text(
         DEMO_PLAN.read_text(encoding="utf-8").replace("America/Lima", "Mars/Olympus", 1)
     )
-    result = runner.invoke(args=["load", str(broken)])
+    result = runner.invoke(args=["load", "--no-prepare", str(broken)])
     assert result.exit_code != 0
     assert "hubs[LIM].timezone: 'Mars/Olympus' is not an IANA timezone" in result.output
     assert "nothing was changed" in result.output
@@ -48,7 +48,7 @@ def test_load_of_a_missing_file_is_one_clear_line(runner: FlaskCliRunner) -> Non
 def test_screen_add_prints_the_token_alone_on_the_last_line(
     app: Flask, runner: FlaskCliRunner
 ) -> None:
-    runner.invoke(args=["load", str(DEMO_PLAN)])
+    runner.invoke(args=["load", "--no-prepare", str(DEMO_PLAN)])
     result = runner.invoke(
         args=["screen", "add", "LIM", "ARR", "LIM-ARR-09", "--orientation", "portrait"]
     )
@@ -62,7 +62,7 @@ def test_screen_add_prints_the_token_alone_on_the_last_line(
 
 
 def test_screen_add_refuses_an_unknown_zone(runner: FlaskCliRunner) -> None:
-    runner.invoke(args=["load", str(DEMO_PLAN)])
+    runner.invoke(args=["load", "--no-prepare", str(DEMO_PLAN)])
     result = runner.invoke(args=["screen", "add", "LIM", "NOPE", "X-1"])
     assert result.exit_code != 0
     assert "unknown zone 'NOPE' in hub LIM" in result.output
@@ -93,7 +93,7 @@ def test_user_add_refuses_a_short_password(runner: FlaskCliRunner) -> None:
 
 
 def test_dump_writes_the_plan(runner: FlaskCliRunner, tmp_path: Path) -> None:
-    runner.invoke(args=["load", str(DEMO_PLAN)])
+    runner.invoke(args=["load", "--no-prepare", str(DEMO_PLAN)])
     out = tmp_path / "dump.toml"
     result = runner.invoke(args=["dump", "-o", str(out)])
     assert result.exit_code == 0
@@ -103,7 +103,7 @@ def test_dump_writes_the_plan(runner: FlaskCliRunner, tmp_path: Path) -> None:
 def test_backup_is_a_consistent_sqlite_copy(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
-    runner.invoke(args=["load", str(DEMO_PLAN)])
+    runner.invoke(args=["load", "--no-prepare", str(DEMO_PLAN)])
     target = tmp_path / "copy.db"
     result = runner.invoke(args=["backup", str(target)])
     with app.app_context():

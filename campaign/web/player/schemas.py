@@ -45,7 +45,7 @@ class HeartbeatSchema(Schema):
     class Meta:
         unknown = INCLUDE
 
-    playing_version = fields.String(validate=validate.Length(max=64))
+    playing_version = fields.String(allow_none=True, validate=validate.Length(max=64))
     player = fields.Raw(metadata={"description": "Player software and version"})
     uptime_s = fields.Float()
     free_bytes = fields.Integer()

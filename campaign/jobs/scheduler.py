@@ -1,0 +1,52 @@
+"""APScheduler wiring: which task runs how often, in one process per deployment."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from campaign.jobs import tasks
+
+log = logging.getLogger(__name__)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def add_jobs(
+    scheduler: BaseScheduler, app: Flask, clock: Callable[[], datetime] = _utc_now
+) -> None:
+    interval = app.config["RENDITION_INTERVAL_S"]
+
+    def prepare() -> None:
+        counts = tasks.prepare_renditions(app, clock())
+        log.info("renditions prepared: %s", counts)
+
+    scheduler.add_job(
+        prepare,
+        "interval",
+        seconds=interval,
+        id="prepare-renditions",
+        next_run_time=clock(),  # once at start, then every interval
+        max_instances=1,
+        coalesce=True,
+    )
+
+
+def background_scheduler(app: Flask) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone=UTC, daemon=True)
+    add_jobs(scheduler, app)
+    return scheduler
+
+
+def blocking_scheduler(app: Flask) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone=UTC)
+    add_jobs(scheduler, app)
+    return scheduler

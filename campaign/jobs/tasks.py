@@ -1,0 +1,15 @@
+"""Periodic tasks: each one opens an app context and makes one service call."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+
+from campaign.services import media
+
+
+def prepare_renditions(app: Flask, at: datetime) -> dict[str, int]:
+    """Draw ahead the slides that screens will need, so no poll waits for Pillow."""
+    with app.app_context():
+        return media.prepare_renditions(at)
