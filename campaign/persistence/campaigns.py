@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -42,6 +42,8 @@ class Campaign(db.Model):
     __tablename__ = "campaigns"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    lock_version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__: ClassVar[dict[str, object]] = {"version_id_col": lock_version}
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     names: Mapped[dict[str, str]] = mapped_column(JSON)
     slogans: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
@@ -69,6 +71,8 @@ class Partner(db.Model):
     __tablename__ = "partners"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    lock_version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__: ClassVar[dict[str, object]] = {"version_id_col": lock_version}
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
@@ -85,6 +89,8 @@ class Phase(db.Model):
     __table_args__ = (UniqueConstraint("campaign_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    lock_version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__: ClassVar[dict[str, object]] = {"version_id_col": lock_version}
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     number: Mapped[int]
     name: Mapped[str] = mapped_column(String(200))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,6 +21,8 @@ class Message(db.Model):
     __table_args__ = (UniqueConstraint("campaign_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    lock_version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__: ClassVar[dict[str, object]] = {"version_id_col": lock_version}
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(80))
     topic: Mapped[str] = mapped_column(String(80), default="")
@@ -82,6 +84,8 @@ class Booking(db.Model):
     __table_args__ = (UniqueConstraint("campaign_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    lock_version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__: ClassVar[dict[str, object]] = {"version_id_col": lock_version}
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(80))
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +16,8 @@ class Hub(db.Model):
     __tablename__ = "hubs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    lock_version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__: ClassVar[dict[str, object]] = {"version_id_col": lock_version}
     code: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
@@ -34,6 +37,8 @@ class Zone(db.Model):
     __table_args__ = (UniqueConstraint("hub_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    lock_version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__: ClassVar[dict[str, object]] = {"version_id_col": lock_version}
     hub_id: Mapped[int] = mapped_column(ForeignKey("hubs.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(24))
     name: Mapped[str] = mapped_column(String(200))
@@ -50,6 +55,8 @@ class Screen(db.Model):
     __tablename__ = "screens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Bumped by management edits only (not by player heartbeats), so not a mapper version.
+    lock_version: Mapped[int] = mapped_column(default=1)
     zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")

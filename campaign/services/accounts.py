@@ -1,9 +1,10 @@
-"""Accounts: creating people who sign in, with their role and hashed password."""
+"""Accounts: the people who sign in, their role, organisation and hashed password."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -12,14 +13,22 @@ from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Partner
 from campaign.services.errors import Conflict, Invalid, NotFound
+from campaign.services.listing import Page, PageRequest, check_version, commit, paginate
 
 ROLES = ("admin", "manager", "partner")
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024
+USER_SORTS = {"email", "name", "role", "created_at", "last_login_at"}
+USER_FILTERS = ("role", "partner_id", "active")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+# werkzeug's scrypt with its current cost; a stored hash with other parameters is redone at login.
+PASSWORD_METHOD = "scrypt:32768:8:1"
+
+
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=PASSWORD_METHOD)
 
 
 def add_user(
@@ -30,23 +39,23 @@ def add_user(
     now: datetime,
     name: str = "",
     partner_slug: str | None = None,
+    partner_id: int | None = None,
 ) -> User:
     email = email.strip().lower()
     if not _EMAIL.match(email):
         raise Invalid(f"{email!r} is not an e-mail address")
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     if db.session.scalar(select(User.id).filter_by(email=email)) is not None:
         raise Conflict(f"a user with e-mail {email} already exists")
-    partner_id = None
-    if role == "partner":
+    if role == "partner" and partner_id is None:
         if not partner_slug:
             raise Invalid("a partner user needs --partner, the slug of their organisation")
         partner_id = db.session.scalar(select(Partner.id).filter_by(slug=partner_slug))
         if partner_id is None:
             raise NotFound(f"unknown partner organisation {partner_slug!r}")
+    partner_id = _partner_for(role, partner_id)
     user = User(
         email=email,
         name=name,
@@ -56,5 +65,71 @@ def add_user(
         created_at=now,
     )
     db.session.add(user)
-    db.session.commit()
+    commit(f"user {email}")
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise Invalid(f"the password has at most {MAX_PASSWORD_LENGTH} characters")
+
+
+def _partner_for(role: str, partner_id: int | None) -> int | None:
+    """Partner users belong to exactly one organisation; staff belong to none."""
+    if role != "partner":
+        if partner_id is not None:
+            raise Invalid("only partner users belong to a partner organisation")
+        return None
+    if partner_id is None:
+        raise Invalid("a partner user needs partner_id, their organisation")
+    if db.session.get(Partner, partner_id) is None:
+        raise NotFound(f"unknown partner organisation {partner_id}")
+    return partner_id
+
+
+def list_users(request: PageRequest) -> Page:
+    return paginate(select(User), User, request, USER_SORTS)
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user {user_id}")
+    return user
+
+
+def update_user(
+    user_id: int, changes: dict[str, Any], *, version: int | None, acting: User
+) -> User:
+    """Change a user; a new role, organisation, password or deactivation ends their sessions."""
+    user = get_user(user_id)
+    check_version(user, version, f"user {user.email}")
+    if user.id == acting.id and (
+        changes.get("role", user.role) != user.role or changes.get("active") is False
+    ):
+        raise Conflict("you cannot change your own role or deactivate yourself")
+    role = changes.get("role", user.role)
+    if role not in ROLES:
+        raise Invalid(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    partner_id = changes.get("partner_id", user.partner_id if role == "partner" else None)
+    partner_id = _partner_for(role, partner_id)
+    ends_sessions = (
+        role != user.role
+        or partner_id != user.partner_id
+        or "password" in changes
+        or changes.get("active") is False
+    )
+    if "password" in changes:
+        _check_password(changes["password"])
+        user.password_hash = hash_password(changes["password"])
+    if "name" in changes:
+        user.name = changes["name"]
+    if "active" in changes:
+        user.active = changes["active"]
+    user.role, user.partner_id = role, partner_id
+    if ends_sessions:
+        user.session_version += 1
+    commit(f"user {user.email}")
     return user

@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
         response = error_response(
             exc.code or 500, (exc.name or "error").lower().replace(" ", "_"), detail, fields
         )
-        for name, value in data.get("headers", {}).items():
+        for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
         if exc.code == 401:
             response.headers.setdefault("WWW-Authenticate", "Bearer")

@@ -1,0 +1,171 @@
+"""Signing in and out, and personal API tokens: who a request is acting for."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash
+
+from campaign.extensions import db
+from campaign.persistence.accounts import ApiToken, LoginAttempt, User
+from campaign.services import accounts, audit
+from campaign.services.errors import Invalid, NotFound, ServiceError
+
+TOKEN_PREFIX = "cmp_"
+TOKEN_BYTES = 32
+# Compared against when the e-mail is unknown, so a miss costs as much time as a wrong password.
+_DUMMY_HASH = accounts.hash_password("not-a-real-password-" + secrets.token_hex(8))
+
+
+class TooManyAttempts(ServiceError):
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class BadCredentials(ServiceError):
+    status = 401
+    code = "unauthorized"
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    max_failures_per_email: int = 5
+    max_failures_per_address: int = 20
+    window: timedelta = timedelta(minutes=15)
+
+    @classmethod
+    def from_config(cls) -> LoginPolicy:
+        config = current_app.config
+        return cls(
+            max_failures_per_email=config.get("LOGIN_MAX_FAILURES", 5),
+            max_failures_per_address=config.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
+            window=timedelta(seconds=config.get("LOGIN_WINDOW_SECONDS", 900)),
+        )
+
+
+def _failures(column: object, value: str, since: datetime) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(LoginAttempt.id)).where(column == value, LoginAttempt.at >= since)
+        )
+        or 0
+    )
+
+
+def login(
+    email: str, password: str, *, address: str, now: datetime, policy: LoginPolicy | None = None
+) -> User:
+    """Check a password, counting failures per e-mail and per address; rehash if outdated."""
+    policy = policy or LoginPolicy.from_config()
+    email = email.strip().lower()
+    since = now - policy.window
+    if (
+        _failures(LoginAttempt.email, email, since) >= policy.max_failures_per_email
+        or _failures(LoginAttempt.address, address, since) >= policy.max_failures_per_address
+    ):
+        raise TooManyAttempts(
+            "too many failed sign-ins; wait a few minutes and try again",
+            int(policy.window.total_seconds()),
+        )
+    user = db.session.scalar(select(User).filter_by(email=email))
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not valid or not user.active:
+        db.session.add(LoginAttempt(email=email[:254], address=address[:64], at=now))
+        audit.record("login_failed", "users", str(user.id) if user else "", {"email": email})
+        db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - 4 * policy.window))
+        db.session.commit()
+        raise BadCredentials("wrong e-mail or password")
+    if not user.password_hash.startswith(accounts.PASSWORD_METHOD + "$"):
+        user.password_hash = accounts.hash_password(password)
+    user.last_login_at = now
+    audit.set_actor(audit.Actor(user.id, user.email, audit.current_actor().source))
+    audit.record("login", "users", str(user.id))
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    db.session.commit()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session cookie issued so far stops working."""
+    user.session_version += 1
+    audit.record("logout", "users", str(user.id))
+    db.session.commit()
+
+
+def user_for_session(user_id: str) -> User | None:
+    """The user a session cookie names, if that session has not been ended since."""
+    raw_id, _, version = user_id.partition(":")
+    if not raw_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, name: str, *, now: datetime) -> tuple[ApiToken, str]:
+    """Issue a personal API token; the secret is returned once and only its hash is kept."""
+    if not user.active:
+        raise Invalid(f"{user.email} is deactivated")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
+    token = ApiToken(
+        user_id=user.id,
+        name=name.strip()[:100],
+        token_hash=_digest(secret),
+        prefix=secret[:12],
+        created_at=now,
+    )
+    db.session.add(token)
+    db.session.commit()
+    return token, secret
+
+
+def create_token_for(email: str, name: str, *, now: datetime) -> tuple[ApiToken, str]:
+    user = db.session.scalar(select(User).filter_by(email=email.strip().lower()))
+    if user is None:
+        raise NotFound(f"no user with e-mail {email}")
+    return create_token(user, name, now=now)
+
+
+def list_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(select(ApiToken).filter_by(user_id=user.id).order_by(ApiToken.id))
+    )
+
+
+def revoke_token(user: User, token_id: int, *, now: datetime) -> ApiToken:
+    """Revoke one of the user's own tokens (someone else's reads as unknown)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(f"no token {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = now
+        db.session.commit()
+    return token
+
+
+def user_for_token(secret: str, *, now: datetime) -> User | None:
+    """The active user a bearer token belongs to, or None for an unknown or revoked token."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    token = db.session.scalar(select(ApiToken).filter_by(token_hash=_digest(secret)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    # Coarse stamp: one write per token per minute at most, not one per request.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+        db.session.commit()
+    return token.user

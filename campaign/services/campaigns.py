@@ -1,0 +1,186 @@
+"""Campaigns, partner organisations and funded phases: create, read, change, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from campaign.extensions import db
+from campaign.persistence.accounts import User
+from campaign.persistence.campaigns import Campaign, Partner, Phase, campaign_partners
+from campaign.persistence.network import Hub
+from campaign.services.errors import Invalid, NotFound
+from campaign.services.listing import Page, PageRequest, check_version, commit, delete, paginate
+
+CAMPAIGN_SORTS = {"slug"}
+CAMPAIGN_FILTERS = ("slug", "requires_partner_approval")
+PARTNER_SORTS = {"slug", "name", "role"}
+PARTNER_FILTERS = ("slug", "role")
+PHASE_SORTS = {"number", "starts_on", "ends_on"}
+PHASE_FILTERS = ("campaign_id", "funding_status")
+
+
+def visible_campaigns(user: User) -> Select[Any]:
+    """Staff see every campaign; a partner user only those shared with their organisation."""
+    query = select(Campaign)
+    if user.role == "partner":
+        shared = select(campaign_partners.c.campaign_id).where(
+            campaign_partners.c.partner_id == user.partner_id
+        )
+        query = query.where(Campaign.id.in_(shared))
+    return query
+
+
+def get_campaign(campaign_id: int, user: User) -> Campaign:
+    """A campaign the user may see; one they may not is reported as missing, not forbidden."""
+    row = db.session.scalar(visible_campaigns(user).where(Campaign.id == campaign_id))
+    if row is None:
+        raise NotFound(f"no campaign {campaign_id}")
+    return row
+
+
+def list_campaigns(user: User, request: PageRequest) -> Page:
+    return paginate(visible_campaigns(user), Campaign, request, CAMPAIGN_SORTS)
+
+
+def _check_campaign(row: Campaign) -> None:
+    missing = [lang for lang in row.languages if not (row.names or {}).get(lang, "").strip()]
+    if missing:
+        raise Invalid(f"names needs a name in every campaign language; missing {missing}")
+    extra = sorted(set(row.names) - set(row.languages))
+    if extra:
+        raise Invalid(f"names has languages the campaign does not use: {extra}")
+    extra = sorted(set(row.slogans or {}) - set(row.languages))
+    if extra:
+        raise Invalid(f"slogans has languages the campaign does not use: {extra}")
+
+
+def _partners(ids: list[int]) -> list[Partner]:
+    rows = list(db.session.scalars(select(Partner).where(Partner.id.in_(ids))))
+    unknown = sorted(set(ids) - {p.id for p in rows})
+    if unknown:
+        raise NotFound(f"unknown partner organisation(s) {unknown}")
+    return rows
+
+
+def _apply(row: Any, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(row, name, value)
+
+
+def create_campaign(values: dict[str, Any]) -> Campaign:
+    values = dict(values)
+    partner_ids = values.pop("partner_ids", [])
+    row = Campaign(**values)
+    row.partners = _partners(partner_ids)
+    _check_campaign(row)
+    db.session.add(row)
+    commit(f"campaign {row.slug}")
+    return row
+
+
+def update_campaign(campaign_id: int, user: User, changes: dict[str, Any]) -> Campaign:
+    changes = dict(changes)
+    row = get_campaign(campaign_id, user)
+    check_version(row, changes.pop("version", None), f"campaign {row.slug}")
+    if "partner_ids" in changes:
+        row.partners = _partners(changes.pop("partner_ids"))
+    _apply(row, changes)
+    _check_campaign(row)
+    commit(f"campaign {row.slug}")
+    return row
+
+
+def delete_campaign(campaign_id: int, user: User, version: int | None) -> None:
+    row = get_campaign(campaign_id, user)
+    check_version(row, version, f"campaign {row.slug}")
+    delete(row, f"campaign {row.slug}")
+
+
+def get_partner(partner_id: int) -> Partner:
+    row = db.session.get(Partner, partner_id)
+    if row is None:
+        raise NotFound(f"no partner {partner_id}")
+    return row
+
+
+def list_partners(request: PageRequest) -> Page:
+    return paginate(select(Partner), Partner, request, PARTNER_SORTS)
+
+
+def create_partner(values: dict[str, Any]) -> Partner:
+    row = Partner(**values)
+    db.session.add(row)
+    commit(f"partner {row.slug}")
+    return row
+
+
+def update_partner(partner_id: int, changes: dict[str, Any]) -> Partner:
+    changes = dict(changes)
+    row = get_partner(partner_id)
+    check_version(row, changes.pop("version", None), f"partner {row.slug}")
+    _apply(row, changes)
+    commit(f"partner {row.slug}")
+    return row
+
+
+def delete_partner(partner_id: int, version: int | None) -> None:
+    row = get_partner(partner_id)
+    check_version(row, version, f"partner {row.slug}")
+    delete(row, f"partner {row.slug}")
+
+
+def get_phase(phase_id: int) -> Phase:
+    row = db.session.get(Phase, phase_id)
+    if row is None:
+        raise NotFound(f"no phase {phase_id}")
+    return row
+
+
+def list_phases(request: PageRequest) -> Page:
+    return paginate(select(Phase), Phase, request, PHASE_SORTS)
+
+
+def _hubs(ids: list[int]) -> list[Hub]:
+    rows = list(db.session.scalars(select(Hub).where(Hub.id.in_(ids)).order_by(Hub.code)))
+    unknown = sorted(set(ids) - {h.id for h in rows})
+    if unknown:
+        raise NotFound(f"unknown hub(s) {unknown}")
+    return rows
+
+
+def _check_phase(row: Phase) -> None:
+    if row.ends_on < row.starts_on:
+        raise Invalid(f"ends_on {row.ends_on} is before starts_on {row.starts_on}")
+
+
+def create_phase(values: dict[str, Any]) -> Phase:
+    values = dict(values)
+    if db.session.get(Campaign, values["campaign_id"]) is None:
+        raise NotFound(f"no campaign {values['campaign_id']}")
+    hub_ids = values.pop("hub_ids", [])
+    row = Phase(**values)
+    row.hubs = _hubs(hub_ids)
+    _check_phase(row)
+    db.session.add(row)
+    commit(f"phase {row.number}")
+    return row
+
+
+def update_phase(phase_id: int, changes: dict[str, Any]) -> Phase:
+    changes = dict(changes)
+    row = get_phase(phase_id)
+    check_version(row, changes.pop("version", None), f"phase {row.number}")
+    if "hub_ids" in changes:
+        row.hubs = _hubs(changes.pop("hub_ids"))
+    _apply(row, changes)
+    _check_phase(row)
+    commit(f"phase {row.number}")
+    return row
+
+
+def delete_phase(phase_id: int, version: int | None) -> None:
+    row = get_phase(phase_id)
+    check_version(row, version, f"phase {row.number}")
+    delete(row, f"phase {row.number}")

@@ -1,0 +1,82 @@
+"""Shared by the resource services: paging and sorting lists, optimistic locks, safe commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from campaign.extensions import db
+from campaign.services.errors import Conflict, Invalid
+
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which slice of a list to return; filters and sort keys are checked by the caller."""
+
+    page: int = 1
+    per_page: int = 25
+    sort: str | None = None
+    filters: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: Sequence[Any]
+    total: int
+    page: int
+    per_page: int
+
+
+def paginate(query: Select[Any], model: type, request: PageRequest, sortable: set[str]) -> Page:
+    """Apply equality filters and an allow-listed sort ("name" or "-name"), then one page."""
+    for name, value in request.filters.items():
+        if value is not None:
+            query = query.where(getattr(model, name) == value)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = []
+    if request.sort:
+        key = request.sort.removeprefix("-")
+        if key not in sortable:
+            raise Invalid(f"cannot sort by {key!r}")
+        column = getattr(model, key)
+        order.append(column.desc() if request.sort.startswith("-") else column.asc())
+    order.append(model.id.asc())  # type: ignore[attr-defined]
+    per_page = max(1, min(request.per_page, MAX_PER_PAGE))
+    page = max(1, request.page)
+    items = db.session.scalars(
+        query.order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def check_version(row: Any, expected: int | None, what: str) -> None:
+    """Refuse an edit made on an old copy: the caller sends the version it read."""
+    if expected is not None and row.lock_version != expected:
+        raise Conflict(
+            f"{what} was changed by someone else (version {row.lock_version}, "
+            f"you sent {expected}); reload it and apply your change again"
+        )
+
+
+def commit(what: str = "this record") -> None:
+    """Commit, turning a broken unique rule or a concurrent edit into a Conflict."""
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise Conflict(f"{what} clashes with an existing record or is still in use") from exc
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise Conflict(f"{what} was changed by someone else meanwhile; reload it") from exc
+
+
+def delete(row: Any, what: str) -> None:
+    db.session.delete(row)
+    commit(what)

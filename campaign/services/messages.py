@@ -1,0 +1,278 @@
+"""Messages and their approval workflow: draft → in_review → approved, paused, retired."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
+
+from campaign.domain.model import MessageStatus
+from campaign.extensions import db
+from campaign.persistence.accounts import User
+from campaign.persistence.campaigns import Campaign
+from campaign.persistence.messages import Message, MessageText, MessageVersion
+from campaign.persistence.queries import live_version, to_message
+from campaign.persistence.reviews import ReviewComment
+from campaign.services import legibility
+from campaign.services.campaigns import get_campaign, visible_campaigns
+from campaign.services.errors import Conflict, Forbidden, Invalid, NotFound
+from campaign.services.listing import Page, PageRequest, check_version, commit, paginate
+
+MESSAGE_SORTS = {"key", "topic"}
+MESSAGE_FILTERS = ("campaign_id", "key", "topic", "is_fallback")
+TEXT_FIELDS = ("headline", "body", "call_to_action", "hotline")
+STAFF = ("admin", "manager")
+_PLAYABLE = (MessageStatus.APPROVED.value, MessageStatus.PAUSED.value)
+
+
+def get_message(message_id: int, user: User) -> Message:
+    """A message of a campaign the user may see; others read as missing."""
+    visible = visible_campaigns(user).with_only_columns(Campaign.id)
+    row = db.session.scalar(
+        select(Message).where(Message.id == message_id, Message.campaign_id.in_(visible))
+    )
+    if row is None:
+        raise NotFound(f"no message {message_id}")
+    return row
+
+
+def list_messages(user: User, request: PageRequest) -> Page:
+    visible = visible_campaigns(user).with_only_columns(Campaign.id)
+    query = select(Message).where(Message.campaign_id.in_(visible))
+    return paginate(query, Message, request, MESSAGE_SORTS)
+
+
+def get_version(message: Message, number: int) -> MessageVersion:
+    version = next((v for v in message.versions if v.number == number), None)
+    if version is None:
+        raise NotFound(f"message {message.key} has no version {number}")
+    return version
+
+
+def _touch(message: Message) -> None:
+    # Workflow steps change versions, not the message row: mark it so its lock version moves.
+    flag_modified(message, "key")
+
+
+def _set_texts(version: MessageVersion, campaign: Campaign, texts: dict[str, Any]) -> None:
+    unknown = sorted(set(texts) - set(campaign.languages))
+    if unknown:
+        raise Invalid(f"texts has languages the campaign does not use: {unknown}")
+    for lang, values in sorted(texts.items()):
+        row = version.text(lang)
+        if row is None:
+            row = MessageText(lang=lang)
+            version.texts.append(row)
+        for name in TEXT_FIELDS:
+            if name in values:
+                setattr(row, name, values[name])
+
+
+def create_message(values: dict[str, Any], user: User) -> Message:
+    values = dict(values)
+    campaign = get_campaign(values["campaign_id"], user)
+    texts = values.pop("texts", {})
+    message = Message(**values)
+    version = MessageVersion(number=1, status=MessageStatus.DRAFT.value, author_id=user.id)
+    message.versions.append(version)
+    _set_texts(version, campaign, texts)
+    db.session.add(message)
+    commit(f"message {message.key}")
+    return message
+
+
+def update_message(message_id: int, user: User, changes: dict[str, Any]) -> Message:
+    changes = dict(changes)
+    message = get_message(message_id, user)
+    check_version(message, changes.pop("version", None), f"message {message.key}")
+    for name, value in changes.items():
+        setattr(message, name, value)
+    commit(f"message {message.key}")
+    return message
+
+
+def delete_message(message_id: int, user: User, version: int | None) -> None:
+    """Only a message that never reached a screen may be deleted; others are retired."""
+    message = get_message(message_id, user)
+    check_version(message, version, f"message {message.key}")
+    if any(v.approved_at is not None or v.status in _PLAYABLE for v in message.versions):
+        raise Conflict(f"message {message.key} has been approved before: retire it instead")
+    db.session.delete(message)
+    commit(f"message {message.key}")
+
+
+def edit_texts(
+    message_id: int, user: User, texts: dict[str, Any], *, version: int | None
+) -> MessageVersion:
+    """Change the wording: a draft in place; after approval, as a new draft that plays only
+    once approved itself (the approved version keeps playing meanwhile)."""
+    message = get_message(message_id, user)
+    check_version(message, version, f"message {message.key}")
+    latest = message.latest
+    if latest is not None and latest.status == MessageStatus.IN_REVIEW.value:
+        raise Conflict(f"version {latest.number} is in review: withdraw it before editing")
+    if latest is None or latest.status != MessageStatus.DRAFT.value:
+        draft = MessageVersion(
+            number=(latest.number + 1) if latest else 1,
+            status=MessageStatus.DRAFT.value,
+            author_id=user.id,
+        )
+        if latest is not None:
+            for old in latest.texts:
+                draft.texts.append(
+                    MessageText(lang=old.lang, **{n: getattr(old, n) for n in TEXT_FIELDS})
+                )
+        message.versions.append(draft)
+        latest = draft
+    else:
+        latest.author_id = user.id
+    _set_texts(latest, message.campaign, texts)
+    _touch(message)
+    commit(f"message {message.key}")
+    return latest
+
+
+def _latest_in(message: Message, status: MessageStatus, number: int | None) -> MessageVersion:
+    latest = message.latest
+    if latest is None or latest.status != status.value:
+        raise Conflict(f"message {message.key} has no {status.value} version to act on")
+    if number is not None and latest.number != number:
+        raise Conflict(f"version {number} is not the newest version ({latest.number})")
+    return latest
+
+
+def submit(message_id: int, user: User, *, number: int | None = None) -> MessageVersion:
+    """Send the draft for review, once every campaign language has a headline and body."""
+    message = get_message(message_id, user)
+    draft = _latest_in(message, MessageStatus.DRAFT, number)
+    missing = to_message(message, draft).missing_languages(tuple(message.campaign.languages))
+    if missing:
+        raise Invalid(f"the draft needs a headline and body in {', '.join(missing)}")
+    draft.status = MessageStatus.IN_REVIEW.value
+    _touch(message)
+    commit(f"message {message.key}")
+    return draft
+
+
+def may_approve(user: User, message: Message, version: MessageVersion) -> str | None:
+    """Why this user may not approve this version, or None when they may."""
+    campaign = message.campaign
+    if version.author_id is not None and version.author_id == user.id:
+        return "the author of a version cannot approve it"
+    if campaign.requires_partner_approval:
+        if user.role != "partner" or user.partner_id not in {p.id for p in campaign.partners}:
+            return "this campaign needs approval by one of its partner organisations"
+        return None
+    if user.role not in STAFF:
+        return "approval needs a campaign manager"
+    return None
+
+
+def approve(message_id: int, user: User, *, number: int, now: datetime) -> MessageVersion:
+    """Approve the version under review; it replaces, and retires, the one playing before."""
+    message = get_message(message_id, user)
+    version = _latest_in(message, MessageStatus.IN_REVIEW, number)
+    reason = may_approve(user, message, version)
+    if reason:
+        raise Forbidden(reason)
+    problems = legibility.message_problems(version, now)
+    if problems:
+        raise Invalid(
+            "this version cannot be approved until its slides are legible: " + "; ".join(problems)
+        )
+    for older in message.versions:
+        if older is not version and older.status in _PLAYABLE:
+            older.status = MessageStatus.RETIRED.value
+    version.status = MessageStatus.APPROVED.value
+    version.approved_by_id, version.approved_at = user.id, now
+    _touch(message)
+    commit(f"message {message.key}")
+    return version
+
+
+def reject(
+    message_id: int, user: User, *, number: int, comment: str, now: datetime
+) -> MessageVersion:
+    """Send the version under review back to draft, with the reviewer's reason."""
+    message = get_message(message_id, user)
+    version = _latest_in(message, MessageStatus.IN_REVIEW, number)
+    if user.role == "partner" and may_approve(user, message, version) is not None:
+        raise Forbidden("only a reviewer of this campaign can send it back")
+    version.status = MessageStatus.DRAFT.value
+    if comment.strip():
+        db.session.add(
+            ReviewComment(version_id=version.id, author_id=user.id, body=comment, created_at=now)
+        )
+    _touch(message)
+    commit(f"message {message.key}")
+    return version
+
+
+def withdraw(message_id: int, user: User) -> MessageVersion:
+    message = get_message(message_id, user)
+    version = _latest_in(message, MessageStatus.IN_REVIEW, None)
+    version.status = MessageStatus.DRAFT.value
+    _touch(message)
+    commit(f"message {message.key}")
+    return version
+
+
+def _live(message: Message, status: MessageStatus) -> MessageVersion:
+    version = live_version(message)
+    if version is None or version.status != status.value:
+        raise Conflict(f"message {message.key} has no {status.value} version")
+    return version
+
+
+def pause(message_id: int, user: User) -> MessageVersion:
+    """The crisis switch: the playing version leaves every screen at their next poll."""
+    message = get_message(message_id, user)
+    version = _live(message, MessageStatus.APPROVED)
+    version.status = MessageStatus.PAUSED.value
+    _touch(message)
+    commit(f"message {message.key}")
+    return version
+
+
+def resume(message_id: int, user: User) -> MessageVersion:
+    message = get_message(message_id, user)
+    version = _live(message, MessageStatus.PAUSED)
+    version.status = MessageStatus.APPROVED.value
+    _touch(message)
+    commit(f"message {message.key}")
+    return version
+
+
+def retire(message_id: int, user: User) -> Message:
+    """Take the message out of service for good: no version of it plays any more."""
+    message = get_message(message_id, user)
+    if all(v.status == MessageStatus.RETIRED.value for v in message.versions):
+        raise Conflict(f"message {message.key} is already retired")
+    for version in message.versions:
+        version.status = MessageStatus.RETIRED.value
+    _touch(message)
+    commit(f"message {message.key}")
+    return message
+
+
+def comments(message_id: int, user: User, number: int) -> list[ReviewComment]:
+    version = get_version(get_message(message_id, user), number)
+    return list(
+        db.session.scalars(
+            select(ReviewComment).filter_by(version_id=version.id).order_by(ReviewComment.id)
+        )
+    )
+
+
+def add_comment(
+    message_id: int, user: User, number: int, body: str, *, now: datetime
+) -> ReviewComment:
+    version = get_version(get_message(message_id, user), number)
+    if not body.strip():
+        raise Invalid("a comment needs some text")
+    row = ReviewComment(version_id=version.id, author_id=user.id, body=body, created_at=now)
+    db.session.add(row)
+    commit("comment")
+    return row

@@ -1,0 +1,1 @@
+"""Marshmallow schemas of the management API: they validate requests and document the API."""

@@ -1,0 +1,108 @@
+"""Schemas for campaigns, partner organisations and phases."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import Schema, fields, validate, validates_schema
+from marshmallow.exceptions import ValidationError
+
+from campaign.domain.model import FundingStatus, PartnerRole
+from campaign.web.api.schemas.common import COLOUR, HTTPS, ID, LANG, SLUG, patch_of, text
+
+_ID_LIST = {"type": "array", "items": {"type": "integer"}}
+_PER_LANGUAGE = {"keys": fields.String(validate=LANG), "values": text(300)}
+
+
+def _budget(value: Decimal | None) -> None:
+    # A plain function: a Range on a Decimal would put strings into the OpenAPI bounds.
+    if value is not None and not 0 <= value < 10**12:
+        raise ValidationError("must be between 0 and 999999999999.99")
+
+
+class CampaignSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    version = fields.Integer(attribute="lock_version", dump_only=True)
+    slug = fields.String(required=True, validate=SLUG)
+    names = fields.Dict(required=True, validate=validate.Length(min=1, max=10), **_PER_LANGUAGE)
+    slogans = fields.Dict(load_default=dict, validate=validate.Length(max=10), **_PER_LANGUAGE)
+    languages = fields.List(
+        fields.String(validate=LANG), required=True, validate=validate.Length(min=1, max=5)
+    )
+    background = fields.String(load_default="#0B3D91", validate=COLOUR)
+    foreground = fields.String(load_default="#FFFFFF", validate=COLOUR)
+    accent = fields.String(load_default="#FFC72C", validate=COLOUR)
+    requires_partner_approval = fields.Boolean(load_default=False)
+    partner_ids = fields.List(
+        fields.Integer(validate=ID),
+        load_default=list,
+        validate=validate.Length(max=50),
+    )
+
+    @validates_schema
+    def distinct_languages(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        languages = data.get("languages")
+        if languages is not None and len(set(languages)) != len(languages):
+            raise ValidationError("each language once", "languages")
+
+
+class CampaignOutSchema(CampaignSchema):
+    partner_ids = fields.Method("_partner_ids", metadata=_ID_LIST)
+
+    def _partner_ids(self, row: Any) -> list[int]:
+        return [p.id for p in row.partners]
+
+
+CampaignPatchSchema = patch_of(CampaignSchema, exclude=("slug",))
+
+
+class PartnerSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    version = fields.Integer(attribute="lock_version", dump_only=True)
+    slug = fields.String(required=True, validate=SLUG)
+    name = text(200, 1, required=True)
+    role = fields.String(required=True, validate=validate.OneOf([r.value for r in PartnerRole]))
+    website = fields.String(load_default="", validate=[validate.Length(max=300), HTTPS])
+    appears_on_slides = fields.Boolean(load_default=False)
+
+
+PartnerPatchSchema = patch_of(PartnerSchema, exclude=("slug",))
+
+
+class PhaseSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    version = fields.Integer(attribute="lock_version", dump_only=True)
+    campaign_id = fields.Integer(required=True, validate=ID)
+    number = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    name = text(200, 1, required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    funding_source = text(200, load_default="")
+    budget = fields.Decimal(
+        places=2,
+        allow_none=True,
+        load_default=None,
+        as_string=True,
+        metadata={"type": "string", "example": "1500.00"},
+        validate=_budget,
+    )
+    currency = fields.String(load_default="USD", validate=validate.Regexp(r"^[A-Z]{3}$"))
+    funding_status = fields.String(
+        load_default="pending", validate=validate.OneOf([s.value for s in FundingStatus])
+    )
+    hub_ids = fields.List(
+        fields.Integer(validate=ID),
+        load_default=list,
+        validate=validate.Length(max=200),
+    )
+
+
+class PhaseOutSchema(PhaseSchema):
+    hub_ids = fields.Method("_hub_ids", metadata=_ID_LIST)
+
+    def _hub_ids(self, row: Any) -> list[int]:
+        return [h.id for h in row.hubs]
+
+
+PhasePatchSchema = patch_of(PhaseSchema, exclude=("campaign_id",))
