@@ -62,8 +62,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PORT": env.port,
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "MAX_UPLOAD_PIXELS": 40_000_000,
+        # Smallest text a message may need on a screen, as a share of its height (approval check).
+        "SLIDE_MIN_TEXT_SHARE": 0.025,
         "WORDS_PER_MINUTE": 200,
         "PLAYER_POLL_SECONDS": 30,
+        "RENDITION_INTERVAL_S": 300,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
@@ -71,6 +74,14 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_SUPPORTED_LOCALES": ["es", "en"],
         "JSON_SORT_KEYS": False,
+        # Management API: JSON bodies are small; uploads have their own, larger limit.
+        "API_MAX_BODY_BYTES": 256 * 1024,
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        "LOGIN_WINDOW_SECONDS": 15 * 60,
+        # Browsable API docs (ReDoc): no inline script, so they live under our CSP.
+        "OPENAPI_REDOC_PATH": "/docs",
+        "OPENAPI_REDOC_URL": "https://cdn.jsdelivr.net/npm/redoc@2.1.5/bundles/redoc.standalone.js",
     }
     if "SECRET_KEY" not in overrides:
         config["SECRET_KEY"] = _secret_key(instance)

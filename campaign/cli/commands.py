@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from campaign.cli import assets, tokens
 from campaign.config import PROJECT_ROOT
 from campaign.domain.plans import PlanError
 from campaign.services import accounts, backup, plans, screens
@@ -28,8 +29,14 @@ def _fail(message: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--demo", is_flag=True, help="Load the demo plan, moved so that phase 1 is live.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has a campaign.")
+@click.option(
+    "--prepare/--no-prepare",
+    default=True,
+    show_default=True,
+    help="Draw the slides the screens need right after loading.",
+)
 @with_appcontext
-def load_command(path: Path | None, demo: bool, if_empty: bool) -> None:
+def load_command(path: Path | None, demo: bool, if_empty: bool, prepare: bool) -> None:
     """Create or update a campaign from a plan file (TOML), all or nothing."""
     if path is None and not demo:
         _fail("give a plan file, e.g. `campaign load schedules/peru-unido-2026.toml`, or --demo")
@@ -58,6 +65,8 @@ def load_command(path: Path | None, demo: bool, if_empty: bool) -> None:
     click.echo(
         f"Campaign {report.campaign}: created {done or 'nothing'}; updated {edited or 'nothing'}."
     )
+    if prepare:
+        _prepare_renditions()
 
 
 @click.command("dump")
@@ -81,12 +90,46 @@ def dump_command(slug: str | None, output: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, help="Port to listen on (default: $PORT, else 5000).")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--jobs/--no-jobs",
+    default=True,
+    show_default=True,
+    help="Run the periodic jobs in the server (turn off when `campaign jobs run` runs them).",
+)
 @with_appcontext
-def serve_command(host: str, port: int | None, workers: int) -> None:
+def serve_command(host: str, port: int | None, workers: int, jobs: bool) -> None:
     """Serve the app with gunicorn, the production WSGI server."""
     from campaign.web.server import serve
 
-    serve(host=host, port=port or current_app.config["PORT"], workers=workers)
+    serve(host=host, port=port or current_app.config["PORT"], workers=workers, jobs=jobs)
+
+
+jobs_group = AppGroup("jobs", help="Periodic work: slides drawn ahead of the polls.")
+
+
+@jobs_group.command("run")
+def jobs_run() -> None:
+    """Run the periodic jobs in the foreground (for a separate jobs process)."""
+    from campaign.jobs.scheduler import blocking_scheduler
+
+    click.echo("Running periodic jobs; Ctrl+C to stop.", err=True)
+    blocking_scheduler(current_app._get_current_object()).start()  # type: ignore[attr-defined]
+
+
+@jobs_group.command("prepare")
+def jobs_prepare() -> None:
+    """Draw now every slide the screens need, instead of waiting for the job."""
+    _prepare_renditions()
+
+
+def _prepare_renditions() -> None:
+    from campaign.jobs import tasks
+
+    click.echo("Drawing slides for every screen size in use ...", err=True)
+    counts = tasks.prepare_renditions(current_app._get_current_object(), _now())  # type: ignore[attr-defined]
+    click.echo(
+        f"Slides: {counts['needed']} needed, {counts['drawn']} drawn, {counts['failed']} failed."
+    )
 
 
 user = AppGroup("user", help="Manage the people who sign in.")
@@ -176,5 +219,15 @@ def backup_command(path: Path) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (load_command, dump_command, serve_command, user, screen, backup_command):
+    for command in (
+        load_command,
+        dump_command,
+        serve_command,
+        jobs_group,
+        user,
+        screen,
+        backup_command,
+    ):
         app.cli.add_command(command)
+    tokens.init_app(app)
+    assets.init_app(app)

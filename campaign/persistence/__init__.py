@@ -11,5 +11,7 @@ def load_models() -> None:
         messages,
         network,
         player,
+        posters,
+        reviews,
         state,
     )

@@ -38,6 +38,8 @@ class Rendition(db.Model):
     __tablename__ = "renditions"
     __table_args__ = (
         UniqueConstraint("message_version_id", "lang", "width", "height", "source_hash"),
+        # Rows of text slides have no poster; NULLs never clash, so this binds posters only.
+        UniqueConstraint("poster_id", "width", "height", "source_hash"),
         Index("ix_renditions_poster", "poster_id"),
     )
 
@@ -45,8 +47,7 @@ class Rendition(db.Model):
     message_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("message_versions.id", ondelete="CASCADE")
     )
-    # Posters arrive with issue 6; their table does not exist yet, so no foreign key here.
-    poster_id: Mapped[int | None]
+    poster_id: Mapped[int | None] = mapped_column(ForeignKey("posters.id", ondelete="CASCADE"))
     source_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
     source_hash: Mapped[str] = mapped_column(String(64))
     lang: Mapped[str] = mapped_column(String(12))

@@ -28,9 +28,17 @@ from campaign.persistence.campaigns import Campaign as CampaignRow
 from campaign.persistence.media import Rendition
 from campaign.persistence.player import insert_ignoring
 from campaign.persistence.queries import campaign_row, live_version, load_network, to_partner
+from campaign.rendering.renditions import ScreenClass
 from campaign.rendering.slides import SlideNotLegible, render_text_slide
 from campaign.rendering.store import AssetStore
 from campaign.services.content import bump_generation
+from campaign.services.poster_renditions import (
+    Picture,
+    PosterRef,
+    draw_poster,
+    load_posters,
+    poster_fingerprint,
+)
 
 log = logging.getLogger(__name__)
 
@@ -111,15 +119,19 @@ def draw_slide(
 
 
 class Renditions:
-    """The renditions of one campaign's live message versions, read once per content generation."""
+    """The renditions of one campaign's live message versions and their posters, read once per
+    content generation. An item shows its message's poster for its language (else the
+    message's poster for any language) when there is one, and its text slide otherwise."""
 
     def __init__(self, row: CampaignRow, network: Network) -> None:
         self.network = network
         self.partners = tuple(to_partner(p) for p in row.partners)
         self.version_ids: dict[tuple[str, int], int] = {}
+        message_keys: dict[int, str] = {}
         for message in db.session.scalars(
             select(m_rows.Message).where(m_rows.Message.campaign_id == row.id)
         ):
+            message_keys[message.id] = message.key
             version = live_version(message)
             if version is not None:
                 self.version_ids[message.key, version.number] = version.id
@@ -133,6 +145,29 @@ class Renditions:
                 key = (r.message_version_id or 0, r.lang, r.width, r.height, r.source_hash)
                 self.assets[key] = Asset(r.sha256, r.ext, r.content_type, r.width, r.height)
         self._fingerprints: dict[tuple[str, int, str, int, int], str] = {}
+        self.posters = load_posters(message_keys)
+        self.classes = sorted(
+            {ScreenClass(s.width, s.height) for s in network.screens.values()},
+            key=lambda c: (c.width, c.height),
+        )
+        self.poster_assets: dict[tuple[int, int, int, str], Asset] = {}
+        poster_ids = [p.id for p in self.posters.values()]
+        query = select(Rendition).where(Rendition.poster_id.in_(poster_ids))
+        for r in db.session.scalars(query):
+            if store.exists(r.sha256, r.ext):
+                key = (r.poster_id or 0, r.width, r.height, r.source_hash)
+                self.poster_assets[key] = Asset(r.sha256, r.ext, r.content_type, r.width, r.height)
+        self.posters_drawn = 0
+
+    def poster_for(self, item: PlaylistItem) -> PosterRef | None:
+        """The poster an item shows: its language's, else one for any language (the only kind
+        a bilingual item can use); None when the message has no poster."""
+        poster = None if "+" in item.lang else self.posters.get((item.message_key, item.lang))
+        return poster or self.posters.get((item.message_key, ""))
+
+    def _poster_key(self, poster: PosterRef, width: int, height: int) -> tuple[int, int, int, str]:
+        background = self.network.campaign.background
+        return (poster.id, width, height, poster_fingerprint(poster, width, height, background))
 
     def _key(self, item: PlaylistItem, width: int, height: int) -> tuple | None:
         message = self.network.messages.get(item.message_key)
@@ -150,12 +185,22 @@ class Renditions:
 
     def find(self, item: PlaylistItem, width: int, height: int) -> Asset | None:
         """The stored rendition of an item for a screen size, or None if there is none yet."""
+        poster = self.poster_for(item)
+        if poster is not None:
+            key = self._poster_key(poster, width, height)
+            if (asset := self.poster_assets.get(key)) is not None or key[3] not in _failed:
+                return asset  # None: not drawn yet, `ensure` draws the poster
         key = self._key(item, width, height)
         return None if key is None else self.assets.get(key)
 
     def ensure(self, item: PlaylistItem, width: int, height: int, *, now: datetime) -> Asset | None:
         """The rendition of an item, drawn, stored and recorded if missing; None if it cannot be
         drawn (tried once per process). Commits when it records a new rendition."""
+        poster = self.poster_for(item)
+        if poster is not None:
+            asset = self.ensure_poster(poster, now=now, size=(width, height))
+            if asset is not None:
+                return asset
         key = self._key(item, width, height)
         if key is None:
             return None
@@ -196,6 +241,71 @@ class Renditions:
         self.assets[key] = asset
         return asset
 
+    def ensure_poster(
+        self, poster: PosterRef, *, now: datetime, size: tuple[int, int] | None = None
+    ) -> Asset | None:
+        """Draw a poster for every screen class in use (and `size`) that lacks it, decoding the
+        source once; return the rendition for `size`. None if it cannot be drawn (tried once
+        per process: the item then shows its text slide). Commits when it records renditions."""
+        classes = list(self.classes)
+        if size is not None and ScreenClass(*size) not in classes:
+            classes.append(ScreenClass(*size))
+        keys = {c: self._poster_key(poster, c.width, c.height) for c in classes}
+        missing = [c for c in classes if keys[c] not in self.poster_assets]
+        if size is not None and keys[ScreenClass(*size)][3] in _failed:
+            return None
+        if missing:
+            background = self.network.campaign.background
+            drawn = draw_poster(asset_store(), poster, missing, background)
+            if drawn is None:
+                _failed.update(keys[c][3] for c in missing)
+            else:
+                self._record_poster(poster, drawn, keys, now)
+        return None if size is None else self.poster_assets.get(keys[ScreenClass(*size)])
+
+    def _record_poster(
+        self,
+        poster: PosterRef,
+        drawn: dict[ScreenClass, Picture],
+        keys: dict[ScreenClass, tuple[int, int, int, str]],
+        now: datetime,
+    ) -> None:
+        # message_version_id is NULL here, which the unique rule ignores: skip recorded rows.
+        done = {
+            tuple(r)
+            for r in db.session.execute(
+                select(Rendition.width, Rendition.height, Rendition.source_hash).where(
+                    Rendition.poster_id == poster.id
+                )
+            )
+        }
+        rows = [
+            dict(
+                poster_id=poster.id,
+                source_id=poster.media_file_id,
+                source_hash=keys[c][3],
+                lang=poster.lang,
+                width=c.width,
+                height=c.height,
+                sha256=picture.sha256,
+                ext="jpg",
+                content_type=CONTENT_TYPES["jpg"],
+                size_bytes=picture.size_bytes,
+                created_at=now,
+            )
+            for c, picture in drawn.items()
+            if (c.width, c.height, keys[c][3]) not in done
+        ]
+        if rows:
+            # Another process may have drawn the same poster meanwhile: its rows stand.
+            db.session.execute(insert_ignoring(Rendition, db.engine.dialect.name), rows)
+            bump_generation()
+            db.session.commit()
+            self.posters_drawn += len(rows)
+        for c, picture in drawn.items():
+            asset = Asset(picture.sha256, "jpg", CONTENT_TYPES["jpg"], c.width, c.height)
+            self.poster_assets[keys[c]] = asset
+
 
 def _remember(source: str, data: bytes) -> None:
     _drawn[source] = data
@@ -232,4 +342,12 @@ def prepare_renditions(at: datetime, *, settings: PlaylistSettings | None = None
             failed += 1
         else:
             drawn += 1
-    return {"needed": len(needed), "drawn": drawn, "failed": failed}
+    # Posters of messages not playing yet too, so a booking that starts needs no drawing.
+    for poster in renditions.posters.values():
+        renditions.ensure_poster(poster, now=at)
+    return {
+        "needed": len(needed),
+        "drawn": drawn,
+        "failed": failed,
+        "poster_renditions": renditions.posters_drawn,
+    }

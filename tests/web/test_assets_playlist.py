@@ -1,0 +1,75 @@
+"""End to end: a poster uploaded for a message in Spanish plays, at each screen's exact size."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from io import BytesIO
+
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import Image
+
+from campaign.services import playlists, screens
+from campaign.services.media import prepare_renditions
+from tests.rendering import hostile
+from tests.web.test_api_helpers import staff
+
+NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
+
+
+def picture(client: FlaskClient, url: str) -> tuple[str, tuple[int, int]]:
+    response = client.get(url)
+    data = response.get_data()
+    response.close()
+    assert response.status_code == 200
+    with Image.open(BytesIO(data)) as im:
+        return im.format, im.size
+
+
+def playlist(client: FlaskClient, token: str) -> dict:
+    response = client.get("/api/v1/player/playlist", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_the_playlist_names_the_poster_for_es_and_the_text_slide_for_en(demo: Flask) -> None:
+    playlists.cache(demo).now = lambda: NOW
+    codes = ("LIM-ARR-01", "LIM-ARR-02", "LIM-DEP-01")
+    with demo.app_context():
+        tokens = {code: screens.issue_token(code, now=NOW) for code in codes}
+    client = demo.test_client()
+    before = playlist(client, tokens["LIM-ARR-01"])
+    key = next(i["message"] for i in before["items"] if i["lang"] == "es")
+    manager = staff(demo)["manager"]
+    response = client.post(
+        "/api/v1/assets",
+        data={
+            "file": (BytesIO(hostile.jpeg(1600, 1000)), "poster.jpg"),
+            "message": key,
+            "lang": "es",
+            "fit": "cover",
+        },
+        headers=manager.headers,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201, response.get_json()
+    with demo.app_context():
+        counts = prepare_renditions(NOW)
+        assert counts["poster_renditions"] == 4  # 1920×1080, 1080×1920, 3840×2160, 1366×768
+        assert prepare_renditions(NOW)["poster_renditions"] == 0  # made once, then reused
+    playlists.cache(demo).checked_at = float("-inf")  # look at the generation now, not in 1 s
+    checked = {"es": 0, "en": 0}
+    for code in codes:
+        body = playlist(client, tokens[code])
+        size = (body["screen"]["width"], body["screen"]["height"])
+        for item in body["items"]:
+            if item["message"] != key or item["lang"] not in checked:
+                continue
+            fmt, actual = picture(client, item["url"])
+            assert actual == size == (item["width"], item["height"])
+            if item["lang"] == "es":
+                assert fmt == "JPEG" and item["content_type"] == "image/jpeg"
+            else:
+                assert fmt == "PNG" and item["content_type"] == "image/png"
+            checked[item["lang"]] += 1
+    assert checked["es"] > 0 and checked["en"] > 0, checked
