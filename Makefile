@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export PORT
 
-.PHONY: run test lint format bench install install-test browser clean samples
+.PHONY: run test lint format bench bench-tools install install-test browser clean samples
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,13 @@ format: install-test
 test: install-test browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install-test
+# wrk loads the servers in the player benchmark; without it a slower Python client is used.
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is not installed and this is not root: the player bench uses a Python client"; fi; }
+
+bench: install-test bench-tools
 	$(BIN)/python -m bench
 
 samples: install

@@ -37,10 +37,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from campaign.web import health, openapi
+    from campaign.web import auth, health, kiosk, openapi, pages, security
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(kiosk.bp)
+    app.register_blueprint(pages.bp)
     openapi.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

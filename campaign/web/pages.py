@@ -1,0 +1,54 @@
+"""The overview page: the campaign, its phases, and a preview of what each screen plays."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+
+from campaign.config import PROJECT_ROOT
+from campaign.services.overview import build_overview
+
+bp = Blueprint(
+    "pages",
+    __name__,
+    static_folder=str(PROJECT_ROOT / "assets" / "web"),
+    static_url_path="/static",
+)
+
+PREVIEW_TIMEZONE = "America/Lima"
+
+
+def _preview_instant(text: str | None) -> tuple[datetime, str]:
+    """The instant asked for (a local date-time in the campaign's home timezone), or now."""
+    now = datetime.now(UTC)
+    if not text:
+        return now, ""
+    try:
+        local = datetime.fromisoformat(text)
+    except ValueError:
+        return now, f"«{text}» no es una fecha y hora como 2026-12-24T21:00 · not a date and time"
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=ZoneInfo(PREVIEW_TIMEZONE))
+    return local.astimezone(UTC), ""
+
+
+@bp.get("/")
+def overview() -> ResponseReturnValue:
+    at, problem = _preview_instant(request.args.get("at"))
+    screen = request.args.get("screen") or None
+    data = build_overview(at, screen)
+    status = 200 if data is not None else 404
+    return (
+        render_template(
+            "overview.html",
+            data=data,
+            at=at.astimezone(ZoneInfo(PREVIEW_TIMEZONE)),
+            asked=request.args.get("at", ""),
+            screen_code=screen or "",
+            problem=problem,
+        ),
+        status,
+    )
