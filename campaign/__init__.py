@@ -7,11 +7,12 @@ from typing import Any
 from flask import Flask
 
 from campaign.config import load_config
+from campaign.web.application import CampaignFlask
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, error handlers, commands."""
-    app = Flask(__name__, template_folder="../templates", static_folder=None)
+    app = CampaignFlask(__name__, template_folder="../templates", static_folder=None)
     app.config.update(load_config(config))
     app.instance_path = str(app.config["INSTANCE_PATH"])
     register_extensions(app)
