@@ -11,7 +11,16 @@ from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign, Partner, Phase, campaign_partners
 from campaign.persistence.network import Hub
 from campaign.services.errors import Invalid, NotFound
-from campaign.services.listing import Page, PageRequest, check_version, commit, delete, paginate
+from campaign.services.listing import (
+    Page,
+    PageRequest,
+    Records,
+    assign,
+    check_version,
+    commit,
+    delete,
+    paginate,
+)
 
 CAMPAIGN_SORTS = {"slug"}
 CAMPAIGN_FILTERS = ("slug", "requires_partner_approval")
@@ -64,11 +73,6 @@ def _partners(ids: list[int]) -> list[Partner]:
     return rows
 
 
-def _apply(row: Any, values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        setattr(row, name, value)
-
-
 def create_campaign(values: dict[str, Any]) -> Campaign:
     values = dict(values)
     partner_ids = values.pop("partner_ids", [])
@@ -86,7 +90,7 @@ def update_campaign(campaign_id: int, user: User, changes: dict[str, Any]) -> Ca
     check_version(row, changes.pop("version", None), f"campaign {row.slug}")
     if "partner_ids" in changes:
         row.partners = _partners(changes.pop("partner_ids"))
-    _apply(row, changes)
+    assign(row, changes)
     _check_campaign(row)
     commit(f"campaign {row.slug}")
     return row
@@ -98,48 +102,11 @@ def delete_campaign(campaign_id: int, user: User, version: int | None) -> None:
     delete(row, f"campaign {row.slug}")
 
 
-def get_partner(partner_id: int) -> Partner:
-    row = db.session.get(Partner, partner_id)
-    if row is None:
-        raise NotFound(f"no partner {partner_id}")
-    return row
-
-
-def list_partners(request: PageRequest) -> Page:
-    return paginate(select(Partner), Partner, request, PARTNER_SORTS)
-
-
-def create_partner(values: dict[str, Any]) -> Partner:
-    row = Partner(**values)
-    db.session.add(row)
-    commit(f"partner {row.slug}")
-    return row
-
-
-def update_partner(partner_id: int, changes: dict[str, Any]) -> Partner:
-    changes = dict(changes)
-    row = get_partner(partner_id)
-    check_version(row, changes.pop("version", None), f"partner {row.slug}")
-    _apply(row, changes)
-    commit(f"partner {row.slug}")
-    return row
-
-
-def delete_partner(partner_id: int, version: int | None) -> None:
-    row = get_partner(partner_id)
-    check_version(row, version, f"partner {row.slug}")
-    delete(row, f"partner {row.slug}")
-
-
-def get_phase(phase_id: int) -> Phase:
-    row = db.session.get(Phase, phase_id)
-    if row is None:
-        raise NotFound(f"no phase {phase_id}")
-    return row
-
-
-def list_phases(request: PageRequest) -> Page:
-    return paginate(select(Phase), Phase, request, PHASE_SORTS)
+partners: Records[Partner] = Records(Partner, "partner", "slug", PARTNER_SORTS)
+get_partner, list_partners, create_partner = partners.get, partners.list, partners.create
+update_partner, delete_partner = partners.update, partners.delete
+phases: Records[Phase] = Records(Phase, "phase", "number", PHASE_SORTS)
+get_phase, list_phases, delete_phase = phases.get, phases.list, phases.delete
 
 
 def _hubs(ids: list[int]) -> list[Hub]:
@@ -174,13 +141,7 @@ def update_phase(phase_id: int, changes: dict[str, Any]) -> Phase:
     check_version(row, changes.pop("version", None), f"phase {row.number}")
     if "hub_ids" in changes:
         row.hubs = _hubs(changes.pop("hub_ids"))
-    _apply(row, changes)
+    assign(row, changes)
     _check_phase(row)
     commit(f"phase {row.number}")
     return row
-
-
-def delete_phase(phase_id: int, version: int | None) -> None:
-    row = get_phase(phase_id)
-    check_version(row, version, f"phase {row.number}")
-    delete(row, f"phase {row.number}")

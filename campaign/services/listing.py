@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from campaign.extensions import db
-from campaign.services.errors import Conflict, Invalid
+from campaign.services.errors import Conflict, Invalid, NotFound
 
 MAX_PER_PAGE = 100
 
@@ -80,3 +80,51 @@ def commit(what: str = "this record") -> None:
 def delete(row: Any, what: str) -> None:
     db.session.delete(row)
     commit(what)
+
+
+M = TypeVar("M")
+
+
+class Records(Generic[M]):
+    """The plain create, read, update and delete of one kind of row, named in messages by
+    `noun` and the row's `label` attribute (e.g. "hub LIM")."""
+
+    def __init__(self, model: type[M], noun: str, label: str, sorts: set[str]) -> None:
+        self.model, self.noun, self.label, self.sorts = model, noun, label, sorts
+
+    def name(self, row: M) -> str:
+        return f"{self.noun} {getattr(row, self.label)}"
+
+    def get(self, row_id: int) -> M:
+        row = db.session.get(self.model, row_id)
+        if row is None:
+            raise NotFound(f"no {self.noun} {row_id}")
+        return row
+
+    def list(self, request: PageRequest) -> Page:
+        return paginate(select(self.model), self.model, request, self.sorts)
+
+    def create(self, values: dict[str, Any]) -> M:
+        row = self.model(**values)
+        db.session.add(row)
+        commit(self.name(row))
+        return row
+
+    def update(self, row_id: int, changes: dict[str, Any]) -> M:
+        changes = dict(changes)
+        row = self.get(row_id)
+        check_version(row, changes.pop("version", None), self.name(row))
+        assign(row, changes)
+        commit(self.name(row))
+        return row
+
+    def delete(self, row_id: int, version: int | None) -> None:
+        row = self.get(row_id)
+        check_version(row, version, self.name(row))
+        delete(row, self.name(row))
+
+
+def assign(row: Any, values: dict[str, Any]) -> None:
+    """Set the already-validated fields on a row."""
+    for name, value in values.items():
+        setattr(row, name, value)

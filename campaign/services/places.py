@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from campaign.extensions import db
 from campaign.persistence.network import Hub, Screen, Zone
 from campaign.services import screens
-from campaign.services.errors import Conflict, Invalid, NotFound
-from campaign.services.listing import Page, PageRequest, check_version, commit, delete, paginate
+from campaign.services.errors import Conflict, Invalid
+from campaign.services.listing import Records, assign, check_version, commit, delete
 
 HUB_SORTS = {"code", "name", "kind", "region"}
 HUB_FILTERS = ("code", "kind", "region")
@@ -21,85 +21,19 @@ SCREEN_SORTS = {"code", "name", "last_seen_at"}
 SCREEN_FILTERS = ("zone_id", "code", "orientation")
 
 
-def _apply(row: Any, values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        setattr(row, name, value)
+hubs: Records[Hub] = Records(Hub, "hub", "code", HUB_SORTS)
+zones: Records[Zone] = Records(Zone, "zone", "code", ZONE_SORTS)
+screen_records: Records[Screen] = Records(Screen, "screen", "code", SCREEN_SORTS)
 
-
-def _get(model: type, row_id: int, what: str) -> Any:
-    row = db.session.get(model, row_id)
-    if row is None:
-        raise NotFound(f"no {what} {row_id}")
-    return row
-
-
-def get_hub(hub_id: int) -> Hub:
-    return _get(Hub, hub_id, "hub")  # type: ignore[no-any-return]
-
-
-def list_hubs(request: PageRequest) -> Page:
-    return paginate(select(Hub), Hub, request, HUB_SORTS)
-
-
-def create_hub(values: dict[str, Any]) -> Hub:
-    row = Hub(**values)
-    db.session.add(row)
-    commit(f"hub {row.code}")
-    return row
-
-
-def update_hub(hub_id: int, changes: dict[str, Any]) -> Hub:
-    changes = dict(changes)
-    row = get_hub(hub_id)
-    check_version(row, changes.pop("version", None), f"hub {row.code}")
-    _apply(row, changes)
-    commit(f"hub {row.code}")
-    return row
-
-
-def delete_hub(hub_id: int, version: int | None) -> None:
-    row = get_hub(hub_id)
-    check_version(row, version, f"hub {row.code}")
-    delete(row, f"hub {row.code}")
-
-
-def get_zone(zone_id: int) -> Zone:
-    return _get(Zone, zone_id, "zone")  # type: ignore[no-any-return]
-
-
-def list_zones(request: PageRequest) -> Page:
-    return paginate(select(Zone), Zone, request, ZONE_SORTS)
+get_hub, list_hubs, create_hub = hubs.get, hubs.list, hubs.create
+update_hub, delete_hub = hubs.update, hubs.delete
+get_zone, list_zones, update_zone, delete_zone = zones.get, zones.list, zones.update, zones.delete
+get_screen, list_screens = screen_records.get, screen_records.list
 
 
 def create_zone(values: dict[str, Any]) -> Zone:
     get_hub(values["hub_id"])
-    row = Zone(**values)
-    db.session.add(row)
-    commit(f"zone {row.code}")
-    return row
-
-
-def update_zone(zone_id: int, changes: dict[str, Any]) -> Zone:
-    changes = dict(changes)
-    row = get_zone(zone_id)
-    check_version(row, changes.pop("version", None), f"zone {row.code}")
-    _apply(row, changes)
-    commit(f"zone {row.code}")
-    return row
-
-
-def delete_zone(zone_id: int, version: int | None) -> None:
-    row = get_zone(zone_id)
-    check_version(row, version, f"zone {row.code}")
-    delete(row, f"zone {row.code}")
-
-
-def get_screen(screen_id: int) -> Screen:
-    return _get(Screen, screen_id, "screen")  # type: ignore[no-any-return]
-
-
-def list_screens(request: PageRequest) -> Page:
-    return paginate(select(Screen), Screen, request, SCREEN_SORTS)
+    return zones.create(values)
 
 
 def _check_shape(orientation: str, width: int, height: int) -> None:
@@ -134,7 +68,7 @@ def update_screen(screen_id: int, changes: dict[str, Any]) -> Screen:
     _claim(row, changes.pop("version", None))
     if "zone_id" in changes:
         get_zone(changes["zone_id"])
-    _apply(row, changes)
+    assign(row, changes)
     _check_shape(row.orientation, row.width, row.height)
     commit(f"screen {row.code}")
     return row
