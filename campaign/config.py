@@ -66,6 +66,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SLIDE_MIN_TEXT_SHARE": 0.025,
         "WORDS_PER_MINUTE": 200,
         "PLAYER_POLL_SECONDS": 30,
+        # Warm polls answered in front of Flask from prebuilt bytes (web/player/fastpath.py).
+        "PLAYER_FAST_PATH": True,
         "RENDITION_INTERVAL_S": 300,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -104,6 +104,20 @@ class PlayerCache:
                 tokens = self.tokens = {h: ScreenRef(i, c) for h, i, c in rows}
         return tokens.get(hash_token(token))
 
+    def warm_answer(self, token: str) -> Answer | None:
+        """The token's answer when everything it takes is cached and fresh, without touching the
+        database or the app; None means the request must take the full path (which warms it)."""
+        if self.monotonic() - self.checked_at >= CHECK_EVERY_S:
+            return None
+        tokens, world = self.tokens, self.world
+        if tokens is None or world is None:
+            return None
+        screen = tokens.get(hash_token(token))
+        answer = None if screen is None else world.answers.get(screen.code)
+        if answer is None or self.now() >= answer.valid_until:
+            return None
+        return answer
+
     def answer(self, code: str) -> Answer:
         """The screen's current answer: cached until its valid_until or a content change."""
         world = self.world or self._load_world()

@@ -50,6 +50,11 @@ _FIXED = (
 )
 
 
+def data_headers() -> list[tuple[str, str]]:
+    """The headers add_headers gives a JSON answer, for answers made outside Flask's cycle."""
+    return [("Content-Security-Policy", DATA_POLICY), *_FIXED]
+
+
 def add_headers(response: Response) -> Response:
     # A view that needs another policy sets its own and keeps it. One pass over the headers
     # instead of a lookup per name: this runs on every poll.

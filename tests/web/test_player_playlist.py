@@ -239,3 +239,56 @@ def test_a_slide_that_cannot_be_drawn_is_left_out(demo: Flask, tokens, clock, mo
     body = demo.test_client().get(URL, headers=auth(tokens["LIM-ARR-01"])).get_json()
     assert body["items"]
     assert "tourism-without-exploitation" not in {i["message"] for i in body["items"]}
+
+
+def test_warm_polls_skip_flask_and_answer_exactly_as_the_view_does(demo: Flask) -> None:
+    """The first poll goes through the Flask view and warms the cache; the next ones are
+    answered in front of Flask. Both must be the same answer, byte for byte and header for
+    header, for 200 and 304."""
+    from campaign.web.player import fastpath
+
+    with demo.app_context():
+        token = screens.issue_token("LIM-DEP-01", now=datetime.now(UTC))
+    playlists.cache(demo).monotonic = lambda: 1000.0  # no second passes: the check stays fresh
+    client = demo.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    calls: list[str] = []
+    original = fastpath.PollFastPath.__call__
+
+    def spy(self, environ, start_response):  # type: ignore[no-untyped-def]
+        before = self.cache.warm_answer(token)
+        calls.append("fast" if before is not None else "flask")
+        return original(self, environ, start_response)
+
+    fastpath.PollFastPath.__call__ = spy  # type: ignore[method-assign]
+    try:
+        cold = client.get("/api/v1/player/playlist", headers=auth)
+        warm = client.get("/api/v1/player/playlist", headers=auth)
+        not_modified = client.get(
+            "/api/v1/player/playlist", headers={**auth, "If-None-Match": warm.headers["ETag"]}
+        )
+    finally:
+        fastpath.PollFastPath.__call__ = original  # type: ignore[method-assign]
+    assert calls == ["flask", "fast", "fast"]
+    assert warm.status_code == 200 and warm.data == cold.data
+    names = (
+        "Content-Type",
+        "ETag",
+        "Cache-Control",
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "X-Frame-Options",
+        "Content-Length",
+    )
+    assert {n: warm.headers.get(n) for n in names} == {n: cold.headers.get(n) for n in names}
+    assert not_modified.status_code == 304 and not_modified.data == b""
+    assert not_modified.headers["ETag"] == cold.headers["ETag"]
+    assert "Set-Cookie" not in warm.headers and "Set-Cookie" not in cold.headers
+
+
+def test_without_the_fast_path_every_poll_goes_through_the_view(tmp_path: Path) -> None:
+    app = make_test_app(f"sqlite:///{tmp_path / 'slow.db'}", tmp_path, PLAYER_FAST_PATH=False)
+    assert not any(type(layer).__name__ == "PollFastPath" for layer in (app.wsgi_app,)), (
+        "PLAYER_FAST_PATH=False must leave the WSGI app as Flask's own"
+    )

@@ -17,7 +17,7 @@ blp = Blueprint(
 )
 
 
-def _matches(header: str | None, answer: playlists.Answer) -> bool:
+def matches(header: str | None, answer: playlists.Answer) -> bool:
     if not header:
         return False
     # Players echo the ETag verbatim; anything else goes through the full parser.
@@ -49,6 +49,6 @@ def get_playlist() -> Response:
     except playlists.NoCampaign as exc:
         abort(404, message=str(exc))
     headers = {"ETag": answer.etag, "Cache-Control": "no-cache"}
-    if _matches(request.headers.get("If-None-Match"), answer):
+    if matches(request.headers.get("If-None-Match"), answer):
         return Response(status=304, headers=headers)
     return Response(answer.body, status=200, headers=headers, mimetype="application/json")
