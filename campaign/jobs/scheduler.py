@@ -29,6 +29,18 @@ def add_jobs(
         counts = tasks.prepare_renditions(app, clock())
         log.info("renditions prepared: %s", counts)
 
+    def collect() -> None:
+        removed = tasks.collect_unreferenced_files(app, clock())
+        log.info("unreferenced files removed: %d", removed)
+
+    scheduler.add_job(
+        collect,
+        "interval",
+        hours=6,
+        id="collect-unreferenced-files",
+        max_instances=1,
+        coalesce=True,
+    )
     scheduler.add_job(
         prepare,
         "interval",

@@ -204,12 +204,10 @@ def list_posters(user: User, request: PageRequest) -> Page:
     return paginate(_visible(user), Poster, request, POSTER_SORTS)
 
 
-def _drop_renditions(poster_id: int) -> set[tuple[str, str]]:
-    """Delete a poster's rendition rows; return their files, to discard after the commit."""
-    rows = list(db.session.scalars(select(Rendition).where(Rendition.poster_id == poster_id)))
-    for row in rows:
+def _drop_renditions(poster_id: int) -> None:
+    """Delete a poster's rendition rows (their files outlive them: see services/storage)."""
+    for row in db.session.scalars(select(Rendition).where(Rendition.poster_id == poster_id)):
         db.session.delete(row)
-    return {(r.sha256, r.ext) for r in rows}
 
 
 def update_poster(poster_id: int, user: User, changes: dict[str, Any]) -> Poster:
@@ -226,22 +224,22 @@ def update_poster(poster_id: int, user: User, changes: dict[str, Any]) -> Poster
     for name in ("fit", "focal_x", "focal_y", "label"):
         if name in changes:
             setattr(row, name, changes[name])
-    stale = _drop_renditions(row.id) if looks else set()
+    if looks:
+        # The old renditions' files stay for players still showing them; see services/storage.
+        _drop_renditions(row.id)
     commit(f"poster {row.id}")
-    _discard(stale)
     return row
 
 
 def delete_poster(poster_id: int, user: User, version: int | None) -> None:
-    """Delete a poster, its renditions, and its file when no other poster uses it."""
+    """Delete a poster, its renditions, and its file's row when no other poster uses it. The
+    files stay for players still showing them; services/storage removes them later."""
     row = get_poster(poster_id, user)
     check_version(row, version, f"poster {row.id}")
     media = row.media
-    files = _drop_renditions(row.id)
+    _drop_renditions(row.id)
     db.session.delete(row)
     db.session.flush()
     if not db.session.scalar(select(exists().where(Poster.media_file_id == media.id))):
-        files.add((media.sha256, media.ext))
         db.session.delete(media)
     commit(f"poster {poster_id}")
-    _discard(files)

@@ -46,3 +46,19 @@ def test_load_command_draws_the_slides_after_loading(app: Flask, runner) -> None
     result = runner.invoke(args=["load", str(DEMO_PLAN)])
     assert result.exit_code == 0, result.output
     assert "Slides:" in result.output
+
+
+def test_the_scheduler_collects_unreferenced_files_every_six_hours(app: Flask) -> None:
+    scheduler = BackgroundScheduler(timezone=UTC)
+    add_jobs(scheduler, app, clock=lambda: AT)
+    job = scheduler.get_job("collect-unreferenced-files")
+    assert job is not None and job.trigger.interval.total_seconds() == 6 * 3600
+
+
+def test_collecting_keeps_every_file_a_row_names(demo: Flask) -> None:
+    from datetime import timedelta
+
+    tasks.prepare_renditions(demo, AT)
+    stored = _renditions(demo)
+    removed = tasks.collect_unreferenced_files(demo, AT + timedelta(days=30))
+    assert removed == 0 and _renditions(demo) == stored

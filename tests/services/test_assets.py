@@ -140,7 +140,12 @@ def poster_files() -> set[tuple[str, str]]:
     return {(r.sha256, r.ext) for r in db.session.scalars(query)}
 
 
-def test_refit_and_delete_clean_up_renditions_and_files(demo: Flask) -> None:
+def test_refit_and_delete_drop_renditions_and_files_outlive_them_for_a_grace_period(
+    demo: Flask,
+) -> None:
+    from datetime import timedelta
+
+    from campaign.services import storage
     from tests.web.test_api_helpers import caller
 
     manager = caller(demo, "m@example.org", "manager")
@@ -151,11 +156,16 @@ def test_refit_and_delete_clean_up_renditions_and_files(demo: Flask) -> None:
         assert len(drawn) == 4
         user = db.session.get(assets.User, manager.id)
         assets.update_poster(poster.id, user, {"fit": "cover", "version": 1})
-        assert poster_files() == set()  # the old framing is gone, rows and files
+        assert poster_files() == set()  # the old framing is gone from every playlist
         store = media.asset_store()
-        assert not any(store.exists(*f) for f in drawn)
+        # ...but a player still holding the old playlist can fetch its pictures meanwhile.
+        assert all(store.exists(*f) for f in drawn)
         media.prepare_renditions(NOW)
         assets.delete_poster(poster.id, user, 2)
         assert count(Poster) == count(MediaFile) == 0
         assert poster_files() == set()
-        assert all(p.suffix == ".png" for p in files(demo))  # text slides only
+        assert storage.collect_unreferenced(datetime.now(UTC)) == 0  # within the grace period
+        assert any(p.suffix == ".jpg" for p in files(demo))
+        later = datetime.now(UTC) + storage.GRACE + timedelta(minutes=1)
+        assert storage.collect_unreferenced(later) > 0
+        assert all(p.suffix == ".png" for p in files(demo))  # text slides only: still named
