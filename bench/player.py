@@ -59,7 +59,8 @@ def _prepare(instance: Path) -> tuple[list[str], int]:
 
     from bench.engine import AT, synthetic_network
     from campaign import create_app
-    from campaign.domain.plans import Plan, plan_to_document, shift_plan
+    from campaign.domain.plan_writer import plan_to_document
+    from campaign.domain.plans import Plan, shift_plan
     from campaign.extensions import db
     from campaign.services import media, plans, screens
 

@@ -9,7 +9,8 @@ import tomli_w
 from sqlalchemy import select
 
 from campaign.domain.model import WEEKDAYS, Booking, MessageStatus, TargetKind
-from campaign.domain.plans import Plan, PlanError, parse_plan, plan_to_document, plan_warnings
+from campaign.domain.plan_writer import plan_to_document
+from campaign.domain.plans import Plan, PlanError, parse_plan, plan_warnings
 from campaign.domain.plans import shift_plan as shifted
 from campaign.extensions import db
 from campaign.persistence import campaigns as c_rows
