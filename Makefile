@@ -25,6 +25,7 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/campaign db upgrade
 	$(BIN)/campaign load --demo --if-empty
+	$(BIN)/campaign demo
 	$(BIN)/campaign serve --port $(PORT)
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser here.

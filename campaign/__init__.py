@@ -38,12 +38,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from campaign.web import auth, health, kiosk, openapi, pages, security
+    from campaign.web import auth, health, kiosk, openapi, pages, security, signin
     from campaign.web.player import fastpath
 
     app.register_blueprint(health.bp)
     app.register_blueprint(kiosk.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(signin.bp)
     openapi.init_app(app)
     fastpath.init_app(app)
     auth.init_app(app)

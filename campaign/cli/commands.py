@@ -13,7 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from campaign.cli import assets, tokens
 from campaign.config import PROJECT_ROOT
 from campaign.domain.plans import PlanError
-from campaign.services import accounts, backup, plans, screens
+from campaign.services import accounts, backup, demo, plans, screens
 from campaign.services.errors import ServiceError
 
 
@@ -132,6 +132,22 @@ def _prepare_renditions() -> None:
     )
 
 
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Where the app will listen.")
+@with_appcontext
+def demo_command(host: str) -> None:
+    """Print how to get into the demo: a first administrator, and a screen's kiosk link."""
+    access = demo.demo_access(_now())
+    base = f"http://{host}:{current_app.config['PORT']}"
+    if access.email:
+        click.echo(f"Sign in at {base}/login as {access.email}, password {access.password}")
+        click.echo("  (shown only this once; `campaign user add` makes accounts for people).")
+    else:
+        click.echo(f"Sign in at {base}/login with your account (`campaign user add` makes one).")
+    if access.token:
+        click.echo(f"Screen {access.screen} plays at {base}/play#token={access.token}")
+
+
 user = AppGroup("user", help="Manage the people who sign in.")
 
 
@@ -221,6 +237,7 @@ def backup_command(path: Path) -> None:
 def init_app(app: Flask) -> None:
     for command in (
         load_command,
+        demo_command,
         dump_command,
         serve_command,
         jobs_group,

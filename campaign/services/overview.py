@@ -18,8 +18,11 @@ from campaign.domain.playlist import (
     PlaylistSettings,
 )
 from campaign.extensions import db
+from campaign.persistence.accounts import User
+from campaign.persistence.campaigns import Campaign as CampaignRow
 from campaign.persistence.network import Screen as ScreenRow
-from campaign.persistence.queries import campaign_row, load_network
+from campaign.persistence.queries import load_network
+from campaign.services.campaigns import visible_campaigns
 from campaign.services.media import Asset, Renditions
 
 
@@ -75,9 +78,15 @@ def _headline(message: Message | None, lang: str) -> str:
     return text.headline if text else message.key
 
 
-def build_overview(at: datetime, screen_code: str | None = None) -> Overview | None:
-    """What every screen (or one) plays at `at`: the same engine the players are answered by."""
-    row = campaign_row()
+def build_overview(
+    at: datetime, user: User, screen_code: str | None = None, slug: str | None = None
+) -> Overview | None:
+    """What every screen (or one) plays at `at`: the same engine the players are answered by.
+    The campaign is one the user may see (a partner: only those shared with them)."""
+    query = visible_campaigns(user).order_by(CampaignRow.slug)
+    if slug:
+        query = query.where(CampaignRow.slug == slug)
+    row = db.session.scalars(query.limit(1)).first()
     if row is None:
         return None
     network = load_network(row)

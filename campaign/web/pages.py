@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from campaign.config import PROJECT_ROOT
 from campaign.services.overview import build_overview
@@ -37,9 +38,13 @@ def _preview_instant(text: str | None) -> tuple[datetime, str]:
 
 @bp.get("/")
 def overview() -> ResponseReturnValue:
+    if not current_user.is_authenticated:
+        return redirect(url_for("signin.login_form", next=request.full_path.rstrip("?")))
     at, problem = _preview_instant(request.args.get("at"))
     screen = request.args.get("screen") or None
-    data = build_overview(at, screen)
+    data = build_overview(
+        at, current_user._get_current_object(), screen, request.args.get("campaign") or None
+    )
     status = 200 if data is not None else 404
     return (
         render_template(

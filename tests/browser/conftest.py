@@ -24,7 +24,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @pytest.fixture
 def live_app(tmp_path: Path) -> Flask:
-    app = make_test_app(f"sqlite:///{tmp_path / 'live.db'}", tmp_path)
+    # CSRF on, as in production: the sign-in form and the kiosk's reports must work with it.
+    app = make_test_app(f"sqlite:///{tmp_path / 'live.db'}", tmp_path, WTF_CSRF_ENABLED=True)
     with app.app_context():
         db.create_all()
         load_plan(DEMO_PLAN.read_text(encoding="utf-8"), demo_today=datetime.now(UTC).date())

@@ -7,17 +7,25 @@ from datetime import UTC, datetime
 from flask import Flask
 
 from campaign.jobs import tasks
+from campaign.services.accounts import add_user
 
 
 def test_overview_renders_with_slides_and_no_policy_violations(
     browser, live_server: str, live_app: Flask
 ) -> None:
     tasks.prepare_renditions(live_app, datetime.now(UTC))
+    with live_app.app_context():
+        add_user("ana@example.org", "manager", "a long enough password", now=datetime.now(UTC))
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
     page.goto(f"{live_server}/")
+    assert "/login" in page.url  # signed out: the sign-in form first
+    page.fill("input[name=email]", "ana@example.org")
+    page.fill("input[name=password]", "a long enough password")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/")
     images = page.locator("#screen-LIM-ARR-01 figure img")
     assert images.count() > 0
     first = images.first  # in view, so not deferred by lazy loading

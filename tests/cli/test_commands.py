@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from campaign.extensions import db
 from campaign.persistence.accounts import User
@@ -117,3 +117,21 @@ def test_backup_is_a_consistent_sqlite_copy(
         assert copy.execute("pragma integrity_check").fetchone()[0] == "ok"
     again = runner.invoke(args=["backup", str(target)])
     assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_demo_prints_a_first_administrator_once_and_a_kiosk_link(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    runner.invoke(args=["load", "--no-prepare", str(DEMO_PLAN)])
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "as demo-admin@example.org, password " in first.output
+    assert "/play#token=" in first.output
+    password = first.output.split("password ")[1].split()[0]
+    client = app.test_client()
+    signed = client.post("/login", data={"email": "demo-admin@example.org", "password": password})
+    assert signed.status_code == 302
+    second = runner.invoke(args=["demo"])
+    assert "password" not in second.output and "with your account" in second.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1

@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
 from flask import Flask
+from flask.testing import FlaskClient
+
+from campaign.services.accounts import add_user
+
+PASSWORD = "a long enough password"
 
 
-def test_overview_shows_the_campaign_phases_and_screens(demo: Flask) -> None:
-    page = demo.test_client().get("/?at=2026-11-28T10:00")
+def signed_in(app: Flask, role: str = "manager", partner: str | None = None) -> FlaskClient:
+    with app.app_context():
+        email = f"{role}-{partner or 'iom'}@example.org"
+        add_user(email, role, PASSWORD, now=datetime.now(UTC), partner_slug=partner)
+    client = app.test_client()
+    answer = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def manager(demo: Flask) -> FlaskClient:
+    return signed_in(demo)
+
+
+def test_overview_shows_the_campaign_phases_and_screens(manager: FlaskClient) -> None:
+    page = manager.get("/?at=2026-11-28T10:00")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Perú unido contra la trata de personas" in html
@@ -16,8 +39,8 @@ def test_overview_shows_the_campaign_phases_and_screens(demo: Flask) -> None:
     assert "zero-tolerance · es" in html
 
 
-def test_preview_answers_what_a_screen_plays_at_a_given_time(demo: Flask) -> None:
-    client = demo.test_client()
+def test_preview_answers_what_a_screen_plays_at_a_given_time(manager: FlaskClient) -> None:
+    client = manager
     evening = client.get("/?at=2026-12-24T21:00&screen=LIM-DEP-01").get_data(as_text=True)
     morning = client.get("/?at=2026-12-24T09:00&screen=LIM-DEP-01").get_data(as_text=True)
     assert 'id="screen-LIM-DEP-01"' in evening and 'id="screen-LIM-ARR-01"' not in evening
@@ -26,18 +49,42 @@ def test_preview_answers_what_a_screen_plays_at_a_given_time(demo: Flask) -> Non
     assert "where-to-report · es" not in morning
 
 
-def test_preview_with_a_bad_time_says_so_and_shows_now(demo: Flask) -> None:
-    page = demo.test_client().get("/?at=tomorrow-ish")
+def test_preview_with_a_bad_time_says_so_and_shows_now(manager: FlaskClient) -> None:
+    page = manager.get("/?at=tomorrow-ish")
     assert page.status_code == 200
     assert "no es una fecha y hora" in page.get_data(as_text=True)
 
 
-def test_script_in_the_preview_field_is_escaped(demo: Flask) -> None:
-    page = demo.test_client().get("/?at=<script>alert(1)</script>")
+def test_script_in_the_preview_field_is_escaped(manager: FlaskClient) -> None:
+    page = manager.get("/?at=<script>alert(1)</script>")
     assert "<script>alert(1)</script>" not in page.get_data(as_text=True)
 
 
-def test_without_a_campaign_the_page_says_how_to_load_one(client) -> None:
-    page = client.get("/")
+def test_without_a_campaign_the_page_says_how_to_load_one(app: Flask) -> None:
+    page = signed_in(app).get("/")
     assert page.status_code == 404
     assert "campaign load" in page.get_data(as_text=True)
+
+
+def test_the_overview_needs_a_signed_in_person(demo: Flask) -> None:
+    page = demo.test_client().get("/?screen=LIM-ARR-01")
+    assert page.status_code == 302
+    assert page.headers["Location"].startswith("/login?next=")
+
+
+def test_partners_see_only_campaigns_shared_with_their_organisation(demo: Flask) -> None:
+    from sqlalchemy import select
+
+    from campaign.extensions import db
+    from campaign.persistence.campaigns import Partner
+
+    with demo.app_context():
+        db.session.add(Partner(slug="elsewhere", name="Another organisation", role="funder"))
+        db.session.commit()
+    shared = signed_in(demo, "partner", "mimp").get("/")
+    outsider = signed_in(demo, "partner", "elsewhere").get("/")
+    assert shared.status_code == 200 and "LIM-ARR-01" in shared.get_data(as_text=True)
+    assert outsider.status_code == 404
+    assert "LIM-ARR-01" not in outsider.get_data(as_text=True)
+    with demo.app_context():
+        assert db.session.scalar(select(Partner.id).filter_by(slug="mimp")) is not None
