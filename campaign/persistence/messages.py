@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.extensions import db
@@ -26,7 +26,6 @@ class Message(db.Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(80))
     topic: Mapped[str] = mapped_column(String(80), default="")
-    link: Mapped[str] = mapped_column(String(500), default="")
     is_fallback: Mapped[bool] = mapped_column(default=False)
 
     campaign: Mapped[Campaign] = relationship(back_populates="messages")
@@ -49,6 +48,10 @@ class MessageVersion(db.Model):
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     number: Mapped[int]
     status: Mapped[str] = mapped_column(String(12), default="draft")
+    # The link shown on the slides (and as a QR code): content, so approved with the wording.
+    link: Mapped[str] = mapped_column(String(500), default="")
+    # Everyone who wrote this version; none of them may approve it.
+    editor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -30,6 +30,10 @@ class Poster(db.Model):
         ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
     )
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    # The wording it belongs to: a poster plays only while that version is the approved one.
+    message_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("message_versions.id", ondelete="CASCADE"), index=True
+    )
     lang: Mapped[str | None] = mapped_column(String(8))
     # RESTRICT: a stored file is removed by the service, after its last poster is gone.
     media_file_id: Mapped[int] = mapped_column(

@@ -31,7 +31,8 @@ from campaign.persistence import campaigns as c_rows
 from campaign.persistence import messages as m_rows
 from campaign.persistence import network as n_rows
 
-_PLAYABLE = (MessageStatus.APPROVED.value, MessageStatus.PAUSED.value)
+# The statuses of a version screens may be showing (a paused one is held back, not gone).
+PLAYABLE = (MessageStatus.APPROVED.value, MessageStatus.PAUSED.value)
 
 
 def campaign_row(slug: str | None = None) -> c_rows.Campaign | None:
@@ -40,6 +41,14 @@ def campaign_row(slug: str | None = None) -> c_rows.Campaign | None:
         return db.session.scalar(select(c_rows.Campaign).filter_by(slug=slug))
     rows = db.session.scalars(select(c_rows.Campaign).limit(2)).all()
     return rows[0] if len(rows) == 1 else None
+
+
+def playing_campaign_row(slug: str | None = None) -> c_rows.Campaign | None:
+    """The campaign screens play: the one named, else the first one created. Screens play one
+    campaign per installation; a second campaign can be prepared without taking them off air."""
+    if slug:
+        return db.session.scalar(select(c_rows.Campaign).filter_by(slug=slug))
+    return db.session.scalar(select(c_rows.Campaign).order_by(c_rows.Campaign.id).limit(1))
 
 
 def to_campaign(row: c_rows.Campaign) -> Campaign:
@@ -125,17 +134,17 @@ def to_message(row: m_rows.Message, version: m_rows.MessageVersion) -> Message:
             for t in version.texts
         },
         topic=row.topic,
-        link=row.link,
+        link=version.link,
         is_fallback=row.is_fallback,
     )
 
 
 def live_version(row: m_rows.Message) -> m_rows.MessageVersion | None:
-    """The version screens may show: the newest approved or paused one, else the newest."""
+    """The version screens may show: the newest approved or paused one; None if there is none."""
     for version in reversed(row.versions):
-        if version.status in _PLAYABLE:
+        if version.status in PLAYABLE:
             return version
-    return row.latest
+    return None
 
 
 def booking_target(row: m_rows.Booking) -> Target:

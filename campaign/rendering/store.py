@@ -65,6 +65,11 @@ class AssetStore:
     def read(self, sha256: str, ext: str) -> bytes:
         return self.path_for(sha256, ext).read_bytes()
 
+    def touch(self, sha256: str, ext: str) -> None:
+        """Mark a file as just used (its modification time): clean-ups count from there."""
+        with contextlib.suppress(FileNotFoundError):
+            os.utime(self.path_for(sha256, ext))
+
     def delete(self, sha256: str, ext: str) -> bool:
         """Remove a file; False if it was not there."""
         try:
@@ -81,6 +86,7 @@ class AssetStore:
         sha256 = hashlib.sha256(data).hexdigest()
         target = self.path_for(sha256, ext)
         if target.is_file():
+            self.touch(sha256, ext)  # in use again: the clean-up's grace period starts anew
             return StoredFile(sha256, target, ext)
         tmp: str | None = None
         try:

@@ -19,6 +19,7 @@ from campaign.persistence.posters import Poster
 from campaign.persistence.queries import campaign_row
 from campaign.rendering.store import StorageFull
 from campaign.rendering.uploads import UploadRejected, process_upload
+from campaign.services import messages
 from campaign.services.campaigns import visible_campaigns
 from campaign.services.errors import Invalid, NotFound, ServiceError
 from campaign.services.listing import Page, PageRequest, check_version, commit, paginate
@@ -160,9 +161,16 @@ def upload_poster(
                 created_at=now,
             )
             db.session.add(media)
+        # A poster is content: it joins a draft of the message and plays once that is approved.
+        version = None
+        if message is not None:
+            editor = db.session.get(User, uploaded_by) if uploaded_by is not None else None
+            version = messages.draft_for_edit(message, editor)
+            db.session.flush()
         poster = Poster(
             campaign_id=campaign.id if campaign else None,
             message_id=message.id if message else None,
+            message_version_id=version.id if version else None,
             lang=place.lang,
             media=media,
             width=image.width,
@@ -204,10 +212,20 @@ def list_posters(user: User, request: PageRequest) -> Page:
     return paginate(_visible(user), Poster, request, POSTER_SORTS)
 
 
-def _drop_renditions(poster_id: int) -> None:
-    """Delete a poster's rendition rows (their files outlive them: see services/storage)."""
-    for row in db.session.scalars(select(Rendition).where(Rendition.poster_id == poster_id)):
+def _drop_renditions(poster_id: int) -> set[tuple[str, str]]:
+    """Delete a poster's rendition rows; return their files, which outlive them for players
+    still showing them (services/storage removes them later)."""
+    rows = list(db.session.scalars(select(Rendition).where(Rendition.poster_id == poster_id)))
+    for row in rows:
         db.session.delete(row)
+    return {(r.sha256, r.ext) for r in rows}
+
+
+def _start_grace(files: set[tuple[str, str]]) -> None:
+    """The clean-up's grace period counts from when the last row naming a file went away."""
+    store = asset_store()
+    for sha256, ext in files:
+        store.touch(sha256, ext)
 
 
 def update_poster(poster_id: int, user: User, changes: dict[str, Any]) -> Poster:
@@ -224,10 +242,9 @@ def update_poster(poster_id: int, user: User, changes: dict[str, Any]) -> Poster
     for name in ("fit", "focal_x", "focal_y", "label"):
         if name in changes:
             setattr(row, name, changes[name])
-    if looks:
-        # The old renditions' files stay for players still showing them; see services/storage.
-        _drop_renditions(row.id)
+    dropped = _drop_renditions(row.id) if looks else set()
     commit(f"poster {row.id}")
+    _start_grace(dropped)
     return row
 
 
@@ -237,9 +254,10 @@ def delete_poster(poster_id: int, user: User, version: int | None) -> None:
     row = get_poster(poster_id, user)
     check_version(row, version, f"poster {row.id}")
     media = row.media
-    _drop_renditions(row.id)
+    dropped = _drop_renditions(row.id) | {(media.sha256, media.ext)}
     db.session.delete(row)
     db.session.flush()
     if not db.session.scalar(select(exists().where(Poster.media_file_id == media.id))):
         db.session.delete(media)
     commit(f"poster {poster_id}")
+    _start_grace(dropped)

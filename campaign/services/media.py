@@ -27,7 +27,12 @@ from campaign.persistence import messages as m_rows
 from campaign.persistence.campaigns import Campaign as CampaignRow
 from campaign.persistence.media import Rendition
 from campaign.persistence.player import insert_ignoring
-from campaign.persistence.queries import campaign_row, live_version, load_network, to_partner
+from campaign.persistence.queries import (
+    live_version,
+    load_network,
+    playing_campaign_row,
+    to_partner,
+)
 from campaign.rendering.renditions import ScreenClass
 from campaign.rendering.slides import SlideNotLegible, render_text_slide
 from campaign.rendering.store import AssetStore
@@ -127,11 +132,9 @@ class Renditions:
         self.network = network
         self.partners = tuple(to_partner(p) for p in row.partners)
         self.version_ids: dict[tuple[str, int], int] = {}
-        message_keys: dict[int, str] = {}
         for message in db.session.scalars(
             select(m_rows.Message).where(m_rows.Message.campaign_id == row.id)
         ):
-            message_keys[message.id] = message.key
             version = live_version(message)
             if version is not None:
                 self.version_ids[message.key, version.number] = version.id
@@ -145,7 +148,7 @@ class Renditions:
                 key = (r.message_version_id or 0, r.lang, r.width, r.height, r.source_hash)
                 self.assets[key] = Asset(r.sha256, r.ext, r.content_type, r.width, r.height)
         self._fingerprints: dict[tuple[str, int, str, int, int], str] = {}
-        self.posters = load_posters(message_keys)
+        self.posters = load_posters({v: key for (key, _), v in self.version_ids.items()})
         self.classes = sorted(
             {ScreenClass(s.width, s.height) for s in network.screens.values()},
             key=lambda c: (c.width, c.height),
@@ -317,7 +320,7 @@ def _remember(source: str, data: bytes) -> None:
 def prepare_renditions(at: datetime, *, settings: PlaylistSettings | None = None) -> dict[str, int]:
     """Draw, ahead of the polls, every rendition the screens need at `at`: their current
     playlists and fallbacks, for every screen size in use. Returns counts."""
-    row = campaign_row()
+    row = playing_campaign_row(current_app.config["PLAYER_CAMPAIGN"])
     if row is None:
         return {"needed": 0, "drawn": 0, "failed": 0}
     network = load_network(row)

@@ -13,7 +13,8 @@ from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign
 from campaign.persistence.messages import Message, MessageText, MessageVersion
-from campaign.persistence.queries import live_version, to_message
+from campaign.persistence.posters import Poster
+from campaign.persistence.queries import PLAYABLE, live_version, to_message
 from campaign.persistence.reviews import ReviewComment
 from campaign.services import legibility
 from campaign.services.campaigns import get_campaign, visible_campaigns
@@ -24,7 +25,6 @@ MESSAGE_SORTS = {"key", "topic"}
 MESSAGE_FILTERS = ("campaign_id", "key", "topic", "is_fallback")
 TEXT_FIELDS = ("headline", "body", "call_to_action", "hotline")
 STAFF = ("admin", "manager")
-_PLAYABLE = (MessageStatus.APPROVED.value, MessageStatus.PAUSED.value)
 
 
 def get_message(message_id: int, user: User) -> Message:
@@ -74,8 +74,15 @@ def create_message(values: dict[str, Any], user: User) -> Message:
     values = dict(values)
     campaign = get_campaign(values["campaign_id"], user)
     texts = values.pop("texts", {})
+    link = values.pop("link", "")
     message = Message(**values)
-    version = MessageVersion(number=1, status=MessageStatus.DRAFT.value, author_id=user.id)
+    version = MessageVersion(
+        number=1,
+        status=MessageStatus.DRAFT.value,
+        author_id=user.id,
+        editor_ids=[user.id],
+        link=link,
+    )
     message.versions.append(version)
     _set_texts(version, campaign, texts)
     db.session.add(message)
@@ -84,11 +91,17 @@ def create_message(values: dict[str, Any], user: User) -> Message:
 
 
 def update_message(message_id: int, user: User, changes: dict[str, Any]) -> Message:
+    """Change the message's settings; a new link is new wording, so it goes into a draft."""
     changes = dict(changes)
     message = get_message(message_id, user)
     check_version(message, changes.pop("version", None), f"message {message.key}")
+    link = changes.pop("link", None)
     for name, value in changes.items():
         setattr(message, name, value)
+    latest = message.latest
+    if link is not None and (latest is None or latest.link != link):
+        draft_for_edit(message, user).link = link
+        _touch(message)
     commit(f"message {message.key}")
     return message
 
@@ -97,10 +110,58 @@ def delete_message(message_id: int, user: User, version: int | None) -> None:
     """Only a message that never reached a screen may be deleted; others are retired."""
     message = get_message(message_id, user)
     check_version(message, version, f"message {message.key}")
-    if any(v.approved_at is not None or v.status in _PLAYABLE for v in message.versions):
+    if any(v.approved_at is not None or v.status in PLAYABLE for v in message.versions):
         raise Conflict(f"message {message.key} has been approved before: retire it instead")
     db.session.delete(message)
     commit(f"message {message.key}")
+
+
+def draft_for_edit(message: Message, user: User | None) -> MessageVersion:
+    """The draft an edit goes into: the newest version if it is a draft, else a new draft copied
+    from the newest (texts, link and posters), while the approved one keeps playing. Nobody
+    who edits a version may approve it. Callers commit."""
+    latest = message.latest
+    if latest is not None and all(
+        v.status == MessageStatus.RETIRED.value for v in message.versions
+    ):
+        raise Conflict(f"message {message.key} is retired for good; write a new message instead")
+    if latest is not None and latest.status == MessageStatus.IN_REVIEW.value:
+        raise Conflict(f"version {latest.number} is in review: withdraw it before editing")
+    if latest is None or latest.status != MessageStatus.DRAFT.value:
+        draft = MessageVersion(
+            number=(latest.number + 1) if latest else 1,
+            status=MessageStatus.DRAFT.value,
+            author_id=user.id if user else None,
+            editor_ids=[],
+            link=latest.link if latest else "",
+        )
+        if latest is not None:
+            for old in latest.texts:
+                draft.texts.append(
+                    MessageText(lang=old.lang, **{n: getattr(old, n) for n in TEXT_FIELDS})
+                )
+        message.versions.append(draft)
+        if latest is not None:
+            db.session.flush()
+            _copy_posters(latest, draft)
+        latest = draft
+    if user is not None and user.id not in (latest.editor_ids or []):
+        latest.editor_ids = [*(latest.editor_ids or []), user.id]
+    return latest
+
+
+def _copy_posters(source: MessageVersion, draft: MessageVersion) -> None:
+    """A new draft starts with the posters of the version it copies, to be approved with it."""
+    for poster in db.session.scalars(select(Poster).filter_by(message_version_id=source.id)):
+        copy = Poster(
+            **{
+                c.key: getattr(poster, c.key)
+                for c in Poster.__table__.columns
+                if c.key not in {"id", "lock_version", "message_version_id"}
+            }
+        )
+        copy.message_version_id = draft.id
+        db.session.add(copy)
 
 
 def edit_texts(
@@ -110,28 +171,11 @@ def edit_texts(
     once approved itself (the approved version keeps playing meanwhile)."""
     message = get_message(message_id, user)
     check_version(message, version, f"message {message.key}")
-    latest = message.latest
-    if latest is not None and latest.status == MessageStatus.IN_REVIEW.value:
-        raise Conflict(f"version {latest.number} is in review: withdraw it before editing")
-    if latest is None or latest.status != MessageStatus.DRAFT.value:
-        draft = MessageVersion(
-            number=(latest.number + 1) if latest else 1,
-            status=MessageStatus.DRAFT.value,
-            author_id=user.id,
-        )
-        if latest is not None:
-            for old in latest.texts:
-                draft.texts.append(
-                    MessageText(lang=old.lang, **{n: getattr(old, n) for n in TEXT_FIELDS})
-                )
-        message.versions.append(draft)
-        latest = draft
-    else:
-        latest.author_id = user.id
-    _set_texts(latest, message.campaign, texts)
+    draft = draft_for_edit(message, user)
+    _set_texts(draft, message.campaign, texts)
     _touch(message)
     commit(f"message {message.key}")
-    return latest
+    return draft
 
 
 def _latest_in(message: Message, status: MessageStatus, number: int | None) -> MessageVersion:
@@ -159,8 +203,8 @@ def submit(message_id: int, user: User, *, number: int | None = None) -> Message
 def may_approve(user: User, message: Message, version: MessageVersion) -> str | None:
     """Why this user may not approve this version, or None when they may."""
     campaign = message.campaign
-    if version.author_id is not None and version.author_id == user.id:
-        return "the author of a version cannot approve it"
+    if user.id == version.author_id or user.id in (version.editor_ids or []):
+        return "the author or an editor of a version cannot approve it"
     if campaign.requires_partner_approval:
         if user.role != "partner" or user.partner_id not in {p.id for p in campaign.partners}:
             return "this campaign needs approval by one of its partner organisations"
@@ -183,7 +227,7 @@ def approve(message_id: int, user: User, *, number: int, now: datetime) -> Messa
             "this version cannot be approved until its slides are legible: " + "; ".join(problems)
         )
     for older in message.versions:
-        if older is not version and older.status in _PLAYABLE:
+        if older is not version and older.status in PLAYABLE:
             older.status = MessageStatus.RETIRED.value
     version.status = MessageStatus.APPROVED.value
     version.approved_by_id, version.approved_at = user.id, now

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import tomli_w
 from sqlalchemy import select
 
-from campaign.domain.model import WEEKDAYS, Booking, MessageStatus, TargetKind
+from campaign.domain.model import WEEKDAYS, Booking, Message, MessageStatus, MessageText, TargetKind
 from campaign.domain.plan_writer import plan_to_document
 from campaign.domain.plans import Plan, PlanError, parse_plan, plan_warnings
 from campaign.domain.plans import shift_plan as shifted
@@ -16,7 +16,7 @@ from campaign.extensions import db
 from campaign.persistence import campaigns as c_rows
 from campaign.persistence import messages as m_rows
 from campaign.persistence import network as n_rows
-from campaign.persistence.queries import campaign_row, read_plan
+from campaign.persistence.queries import PLAYABLE, campaign_row, read_plan
 from campaign.services.content import bump_generation
 
 DEMO_PLAN = "peru-unido-2026.toml"
@@ -217,9 +217,7 @@ def _apply_phases(
             currency=p.currency,
             funding_status=p.funding_status.value,
         )
-        wanted = sorted(
-            (_hub_or_existing(code, hubs) for code in p.hub_codes), key=lambda h: h.code
-        )
+        wanted = sorted((hubs[code] for code in p.hub_codes), key=lambda h: h.code)
         if [h.code for h in phase.hubs] != [h.code for h in wanted]:
             phase.hubs = wanted
             if not created:
@@ -228,8 +226,17 @@ def _apply_phases(
     return phases
 
 
-def _hub_or_existing(code: str, hubs: dict[str, n_rows.Hub]) -> n_rows.Hub:
-    return hubs[code]
+# What a plan may do to a version already in the database; anything else is a decision taken
+# through the workflow (resuming a paused message, reviving a retired one, un-approving).
+_PLAN_MOVES = {
+    ("draft", "in_review"),
+    ("draft", "approved"),
+    ("in_review", "draft"),
+    ("in_review", "approved"),
+    ("approved", "paused"),
+    ("approved", "retired"),
+    ("paused", "retired"),
+}
 
 
 def _apply_messages(
@@ -237,27 +244,62 @@ def _apply_messages(
 ) -> dict[str, m_rows.Message]:
     messages = {}
     for m in plan.messages:
+        path = f"{source}: messages[{m.key}]"
         message, created = _get(m_rows.Message, campaign_id=campaign.id, key=m.key)
-        w.set("messages", message, created, topic=m.topic, link=m.link, is_fallback=m.is_fallback)
+        w.set("messages", message, created, topic=m.topic, is_fallback=m.is_fallback)
         latest = message.latest
         if latest is not None and latest.number > m.version:
             raise PlanError(
                 [
-                    f"{source}: messages[{m.key}].version: the database already has version "
-                    f"{latest.number}, the plan has {m.version}; "
-                    "dump the current state and edit that"
+                    f"{path}.version: the database already has version {latest.number}, the plan "
+                    f"has {m.version}; dump the current state and edit that"
                 ]
             )
         if latest is None or latest.number < m.version:
-            latest = m_rows.MessageVersion(number=m.version, status=m.status.value)
+            if m.status.value in PLAYABLE and latest is not None:
+                for older in message.versions:  # exactly one version may be live
+                    if older.status in PLAYABLE:
+                        older.status = MessageStatus.RETIRED.value
+            latest = m_rows.MessageVersion(number=m.version, status=m.status.value, link=m.link)
             message.versions.append(latest)
             w.report.count("message versions", True)
-        elif latest.status != m.status.value:
-            latest.status = m.status.value
-            w.report.count("message versions", False)
+        else:
+            _check_plan_may_change(latest, m, path)
+            if latest.status != m.status.value:
+                latest.status = m.status.value
+                w.report.count("message versions", False)
+            if latest.link != m.link:
+                latest.link = m.link
+                w.report.count("message versions", False)
         _apply_texts(latest, m.texts, w)
         messages[m.key] = message
     return messages
+
+
+def _check_plan_may_change(version: m_rows.MessageVersion, m: Message, path: str) -> None:
+    """A plan edits drafts freely; a version past review keeps its wording, and its status moves
+    only forward (a paused message is resumed through the workflow, never by reloading a file)."""
+    status = version.status
+    if status != m.status.value and (status, m.status.value) not in _PLAN_MOVES:
+        raise PlanError(
+            [
+                f"{path}.status: version {version.number} is {status} in the database and a plan "
+                f"cannot make it {m.status.value}; do that through the approval workflow, or "
+                f"give version {version.number + 1}"
+            ]
+        )
+    if status == MessageStatus.DRAFT.value:
+        return
+    stored = {
+        t.lang: MessageText(t.headline, t.body, t.call_to_action, t.hotline) for t in version.texts
+    }
+    if stored != dict(m.texts) or version.link != m.link:
+        raise PlanError(
+            [
+                f"{path}: version {version.number} is {status} in the database and the plan "
+                f"words it differently; give version {version.number + 1} for new wording"
+            ]
+        )
 
 
 def _apply_texts(version: m_rows.MessageVersion, texts: dict, w: _Writer) -> None:

@@ -23,7 +23,7 @@ from campaign.domain.playlist import (
 )
 from campaign.extensions import db
 from campaign.persistence import network as n_rows
-from campaign.persistence.queries import campaign_row, load_network
+from campaign.persistence.queries import load_network, playing_campaign_row
 from campaign.services.content import current_generation
 from campaign.services.media import Asset, Renditions
 from campaign.services.screens import hash_token
@@ -132,7 +132,7 @@ class PlayerCache:
     def _load_world(self) -> _World:
         with self.lock:
             if self.world is None:
-                row = campaign_row()
+                row = playing_campaign_row(current_app.config["PLAYER_CAMPAIGN"])
                 if row is None:
                     raise NoCampaign("no campaign is loaded yet")
                 network = load_network(row)

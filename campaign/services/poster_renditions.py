@@ -58,19 +58,20 @@ def poster_fingerprint(poster: PosterRef, width: int, height: int, background: s
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
-def load_posters(message_keys: dict[int, str]) -> dict[tuple[str, str], PosterRef]:
-    """The poster of each message key and language ("" = any language); the newest one wins."""
+def load_posters(live_versions: dict[int, str]) -> dict[tuple[str, str], PosterRef]:
+    """The poster of each live (approved or paused) version, by message key and language
+    ("" = any language); the newest one wins. `live_versions` maps version ids to keys."""
     posters: dict[tuple[str, str], PosterRef] = {}
     query = (
         select(Poster)
-        .where(Poster.message_id.in_(list(message_keys)))
+        .where(Poster.message_version_id.in_(list(live_versions)))
         .order_by(Poster.created_at, Poster.id)
     )
     for p in db.session.scalars(query):
         ref = PosterRef(
             p.id, p.media_file_id, p.sha256, p.ext, p.fit, (p.focal_x, p.focal_y), p.lang or ""
         )
-        posters[message_keys[p.message_id or 0], ref.lang] = ref
+        posters[live_versions[p.message_version_id or 0], ref.lang] = ref
     return posters
 
 

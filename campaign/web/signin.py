@@ -19,7 +19,9 @@ def _safe_next(target: str | None) -> str:
     if not target:
         return url_for("pages.overview")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    # Browsers read "/\\host" as "//host", and strip tabs and newlines: refuse them all.
+    odd = "\\" in target or any(not c.isprintable() for c in target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or odd:
         return url_for("pages.overview")
     return target
 

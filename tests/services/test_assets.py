@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from campaign.domain.playlist import PlaylistItem
 from campaign.extensions import db
 from campaign.persistence.media import MediaFile, Rendition
+from campaign.persistence.messages import Message
 from campaign.persistence.posters import Poster
 from campaign.persistence.queries import campaign_row, load_network
 from campaign.services import assets, media, poster_renditions
@@ -33,6 +34,28 @@ def count(model: type) -> int:
 def put(data: bytes, lang: str | None = "es", key: str | None = KEY, **kw: object) -> Poster:
     place = assets.Placement(None, key, lang)
     return assets.upload_poster(data, label="p.jpg", place=place, uploaded_by=None, now=NOW, **kw)
+
+
+def approve_draft(key: str = KEY) -> None:
+    """Approve the draft a poster joined (the workflow itself is tested in test_workflow)."""
+    message = db.session.scalar(select(Message).filter_by(key=key))
+    for version in message.versions[:-1]:
+        if version.status in ("approved", "paused"):
+            version.status = "retired"
+    message.versions[-1].status = "approved"
+    db.session.commit()
+
+
+def test_a_poster_joins_a_draft_and_plays_only_once_that_is_approved(demo: Flask) -> None:
+    with demo.app_context():
+        live_before = load_network(campaign_row()).messages[KEY].version
+        poster = put(hostile.jpeg())
+        message = db.session.scalar(select(Message).filter_by(key=KEY))
+        assert message.latest.status == "draft" and message.latest.number == live_before + 1
+        assert poster.message_version_id == message.latest.id
+        assert renditions().poster_for(item("es")) is None  # still the approved text slide
+        approve_draft()
+        assert renditions().poster_for(item("es")).id == poster.id
 
 
 def fail_commit(what: str = "") -> None:
@@ -85,6 +108,7 @@ def test_items_use_their_language_poster_else_a_neutral_one_else_text(demo: Flas
     with demo.app_context():
         es = put(hostile.jpeg(800, 600), lang="es")
         neutral = put(hostile.jpeg(640, 480), lang=None)
+        approve_draft()
         chosen = renditions()
         assert chosen.poster_for(item("es")).id == es.id
         assert chosen.poster_for(item("en")).id == neutral.id
@@ -108,6 +132,7 @@ def test_a_poster_is_decoded_once_for_every_screen_class(
     monkeypatch.setattr(poster_renditions, "render_renditions", counting)
     with demo.app_context():
         put(hostile.jpeg(), fit="cover", focal=(0.2, 0.8))
+        approve_draft()
         chosen = renditions()
         asset = chosen.ensure(item("es"), 1080, 1920, now=NOW)
         assert (
@@ -129,6 +154,7 @@ def test_a_poster_is_decoded_once_for_every_screen_class(
 def test_a_poster_that_cannot_be_drawn_falls_back_to_the_text_slide(demo: Flask) -> None:
     with demo.app_context():
         poster = put(hostile.jpeg(333, 222))
+        approve_draft()
         media.asset_store().delete(poster.sha256, poster.ext)  # lost from the disk
         asset = renditions().ensure(item("es"), 1920, 1080, now=NOW)
         assert asset is not None and asset.ext == "png"
@@ -151,6 +177,7 @@ def test_refit_and_delete_drop_renditions_and_files_outlive_them_for_a_grace_per
     manager = caller(demo, "m@example.org", "manager")
     with demo.app_context():
         poster = put(hostile.jpeg())
+        approve_draft()
         media.prepare_renditions(NOW)
         drawn = poster_files()
         assert len(drawn) == 4
@@ -169,3 +196,22 @@ def test_refit_and_delete_drop_renditions_and_files_outlive_them_for_a_grace_per
         later = datetime.now(UTC) + storage.GRACE + timedelta(minutes=1)
         assert storage.collect_unreferenced(later) > 0
         assert all(p.suffix == ".png" for p in files(demo))  # text slides only: still named
+
+
+def test_the_grace_period_counts_from_when_the_last_row_went_away(demo: Flask) -> None:
+    import os
+    from datetime import timedelta
+
+    from campaign.services import storage
+    from tests.web.test_api_helpers import caller
+
+    manager = caller(demo, "m@example.org", "manager")
+    with demo.app_context():
+        poster = put(hostile.jpeg())
+        path = media.asset_store().path_for(poster.sha256, poster.ext)
+        long_ago = (datetime.now(UTC) - timedelta(days=90)).timestamp()
+        os.utime(path, (long_ago, long_ago))  # an old picture...
+        user = db.session.get(assets.User, manager.id)
+        assets.delete_poster(poster.id, user, 1)  # ...deleted just now
+        assert storage.collect_unreferenced(datetime.now(UTC)) == 0
+        assert path.exists()  # a player offline on its fallback may still show it

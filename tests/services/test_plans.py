@@ -113,3 +113,55 @@ def test_a_plan_that_fails_late_leaves_an_existing_campaign_as_it_was(app: Flask
             load_plan(stale)
         assert db.session.scalar(select(Screen.name).filter_by(code="LIM-BAG-01")) == "Fajas 1–4"
         assert before != dump_plan()  # the version-2 load did apply
+
+
+def _pause(key: str) -> None:
+    message = db.session.scalar(
+        select(MessageVersion)
+        .join(MessageVersion.message)
+        .where(MessageVersion.status == "approved")
+        .where(MessageVersion.message.has(key=key))
+    )
+    message.status = "paused"
+    db.session.commit()
+
+
+def test_reloading_a_plan_never_resumes_a_paused_message(app: Flask) -> None:
+    with app.app_context():
+        load_plan(PLAN)
+        _pause("zero-tolerance")  # the crisis switch
+        with pytest.raises(PlanError, match=r"zero-tolerance\]\.status: version 1 is paused"):
+            load_plan(PLAN)
+        statuses = db.session.scalars(select(MessageVersion.status)).all()
+        assert "paused" in statuses
+
+
+def test_a_plan_cannot_reword_an_approved_version_without_a_new_number(app: Flask) -> None:
+    with app.app_context():
+        load_plan(PLAN)
+        reworded = PLAN.replace('hotline = "1818"', 'hotline = "0800-00000"', 1)
+        with pytest.raises(PlanError, match="give version 2 for new wording"):
+            load_plan(reworded)
+        relinked = PLAN.replace(
+            'link = "https://www.gob.pe/denuncia-trata"', 'link = "https://elsewhere.example"'
+        )
+        with pytest.raises(PlanError, match="words it differently"):
+            load_plan(relinked)
+
+
+def test_a_new_approved_version_from_a_plan_replaces_the_old_one(app: Flask) -> None:
+    with app.app_context():
+        load_plan(PLAN)
+        newer = PLAN.replace(
+            'key = "zero-tolerance"\ntopic = "zero-tolerance"\nstatus = "approved"\nversion = 1',
+            'key = "zero-tolerance"\ntopic = "zero-tolerance"\nstatus = "approved"\nversion = 2',
+        )
+        assert newer != PLAN
+        load_plan(newer)
+        rows = db.session.execute(
+            select(MessageVersion.number, MessageVersion.status)
+            .join(MessageVersion.message)
+            .where(MessageVersion.message.has(key="zero-tolerance"))
+            .order_by(MessageVersion.number)
+        ).all()
+        assert [tuple(r) for r in rows] == [(1, "retired"), (2, "approved")]

@@ -138,7 +138,8 @@ def test_paused_messages_leave_every_screen_and_come_back(
 def test_in_review_and_retired_messages_never_play(demo: Flask, people: dict[str, int]) -> None:
     with demo.app_context():
         network = load_network(campaign_row())
-        assert network.messages["violence-line-100"].status.value == "in_review"
+        # A message with no approved version is not even handed to the engine.
+        assert "violence-line-100" not in network.messages
         for code in network.screens:
             assert all(k != "violence-line-100" for k, _ in keys_on_screens(code))
         messages.retire(message("zero-tolerance").id, user(people["manager"]))
@@ -207,3 +208,40 @@ def test_a_version_too_long_to_read_on_a_screen_is_not_approved(
             messages.approve(zero.id, user(people["manager2"]), number=2, now=NOON_IN_LIMA)
         assert message("zero-tolerance").latest.status == "in_review"
         assert ("zero-tolerance", 1) in keys_on_screens()  # the approved wording keeps playing
+
+
+def test_a_new_link_is_new_wording_and_waits_for_approval(
+    demo: Flask, people: dict[str, int]
+) -> None:
+    with demo.app_context():
+        report = message("where-to-report")
+        messages.update_message(
+            report.id, user(people["manager"]), {"link": "https://example.org/other"}
+        )
+        report = message("where-to-report")
+        assert report.latest.status == "draft" and report.latest.link == "https://example.org/other"
+        live = load_network(campaign_row()).messages["where-to-report"]
+        assert live.version == 1 and live.link == "https://www.gob.pe/denuncia-trata"
+
+
+def test_nobody_who_edited_a_version_may_approve_it(demo: Flask, people: dict[str, int]) -> None:
+    with demo.app_context():
+        set_partner_approval(False)
+        zero = message("zero-tolerance")
+        messages.edit_texts(zero.id, user(people["manager"]), TEXTS, version=zero.lock_version)
+        zero = message("zero-tolerance")
+        messages.edit_texts(zero.id, user(people["manager2"]), TEXTS, version=zero.lock_version)
+        messages.submit(zero.id, user(people["manager"]))
+        for editor in ("manager", "manager2"):
+            with pytest.raises(Forbidden, match="editor"):
+                messages.approve(zero.id, user(people[editor]), number=2, now=NOON_IN_LIMA)
+        messages.approve(zero.id, user(people["admin"]), number=2, now=NOON_IN_LIMA)
+
+
+def test_a_retired_message_stays_retired(demo: Flask, people: dict[str, int]) -> None:
+    with demo.app_context():
+        zero = message("zero-tolerance")
+        messages.retire(zero.id, user(people["manager"]))
+        zero = message("zero-tolerance")
+        with pytest.raises(Conflict, match="retired for good"):
+            messages.edit_texts(zero.id, user(people["manager"]), TEXTS, version=zero.lock_version)

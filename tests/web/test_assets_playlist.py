@@ -32,7 +32,9 @@ def playlist(client: FlaskClient, token: str) -> dict:
     return response.get_json()
 
 
-def test_the_playlist_names_the_poster_for_es_and_the_text_slide_for_en(demo: Flask) -> None:
+def test_a_poster_plays_only_once_approved_then_for_es_with_the_text_slide_for_en(
+    demo: Flask,
+) -> None:
     playlists.cache(demo).now = lambda: NOW
     codes = ("LIM-ARR-01", "LIM-ARR-02", "LIM-DEP-01")
     with demo.app_context():
@@ -40,7 +42,8 @@ def test_the_playlist_names_the_poster_for_es_and_the_text_slide_for_en(demo: Fl
     client = demo.test_client()
     before = playlist(client, tokens["LIM-ARR-01"])
     key = next(i["message"] for i in before["items"] if i["lang"] == "es")
-    manager = staff(demo)["manager"]
+    people = staff(demo)
+    manager = people["manager"]
     response = client.post(
         "/api/v1/assets",
         data={
@@ -53,6 +56,19 @@ def test_the_playlist_names_the_poster_for_es_and_the_text_slide_for_en(demo: Fl
         content_type="multipart/form-data",
     )
     assert response.status_code == 201, response.get_json()
+    message_id = response.get_json()["message_id"]
+    # The poster joined a new draft: until that is approved, screens keep the approved slide.
+    playlists.cache(demo).checked_at = float("-inf")
+    unapproved = playlist(client, tokens["LIM-ARR-01"])
+    assert all(i["content_type"] == "image/png" for i in unapproved["items"])
+    draft = client.post(f"/api/v1/messages/{message_id}/submit", headers=manager.headers)
+    assert draft.status_code == 200, draft.get_json()
+    approved = client.post(
+        f"/api/v1/messages/{message_id}/approve",
+        json={"number": draft.get_json()["number"]},
+        headers=people["partner"].headers,  # the demo campaign needs a partner's approval
+    )
+    assert approved.status_code == 200, approved.get_json()
     with demo.app_context():
         counts = prepare_renditions(NOW)
         assert counts["poster_renditions"] == 4  # 1920×1080, 1080×1920, 3840×2160, 1366×768

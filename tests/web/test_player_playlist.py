@@ -292,3 +292,25 @@ def test_without_the_fast_path_every_poll_goes_through_the_view(tmp_path: Path) 
     assert not any(type(layer).__name__ == "PollFastPath" for layer in (app.wsgi_app,)), (
         "PLAYER_FAST_PATH=False must leave the WSGI app as Flask's own"
     )
+
+
+def test_a_second_campaign_does_not_take_the_screens_off_the_air(demo: Flask) -> None:
+    from campaign.services import campaigns
+
+    with demo.app_context():
+        token = screens.issue_token("LIM-ARR-01", now=datetime.now(UTC))
+    client = demo.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    before = client.get("/api/v1/player/playlist", headers=auth)
+    with demo.app_context():
+        campaigns.create_campaign(
+            {
+                "slug": "next-campaign",
+                "names": {"es": "Otra", "en": "Another"},
+                "languages": ["es", "en"],
+            }
+        )
+    playlists.cache(demo).checked_at = float("-inf")  # see the change now, not in a second
+    after = client.get("/api/v1/player/playlist", headers=auth)
+    assert before.status_code == after.status_code == 200
+    assert after.get_json()["items"] == before.get_json()["items"]

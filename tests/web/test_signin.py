@@ -26,7 +26,13 @@ def test_signing_in_returns_to_the_page_asked_for_but_never_to_another_site(demo
     form = {"email": "manager-iom@example.org", "password": PASSWORD}
     back = client.post("/login", data={**form, "next": "/?screen=LIM-GAT-01"})
     assert back.headers["Location"] == "/?screen=LIM-GAT-01"
-    for elsewhere in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+    for elsewhere in (
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "/\t/evil.example/",
+        "javascript:alert(1)",
+    ):
         answer = demo.test_client().post("/login", data={**form, "next": elsewhere})
         assert answer.headers["Location"] == "/", elsewhere
 

@@ -47,10 +47,10 @@ def out(row: Message) -> dict[str, Any]:
         "campaign_id": row.campaign_id,
         "key": row.key,
         "topic": row.topic,
-        "link": row.link,
+        "link": row.latest.link if row.latest else "",
         "is_fallback": row.is_fallback,
         "latest": row.latest,
-        "live": live if live is not None and live.status in ("approved", "paused") else None,
+        "live": live,
     }
 
 

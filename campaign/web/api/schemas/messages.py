@@ -29,6 +29,7 @@ _TEXTS = fields.Dict(
 class VersionSchema(Schema):
     number = fields.Integer(required=True)
     status = fields.String(required=True)
+    link = fields.String(required=True)
     author_id = fields.Integer(allow_none=True)
     approved_by_id = fields.Integer(allow_none=True)
     approved_at = fields.DateTime(allow_none=True)

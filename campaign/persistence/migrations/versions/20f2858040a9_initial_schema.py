@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 1a81081d9e4e
+Revision ID: 20f2858040a9
 Revises: 
-Create Date: 2026-11-28 18:39:06.089144
+Create Date: 2026-11-28 19:09:06.819334
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1a81081d9e4e'
+revision = '20f2858040a9'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -115,7 +115,6 @@ def upgrade():
     sa.Column('campaign_id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=80), nullable=False),
     sa.Column('topic', sa.String(length=80), nullable=False),
-    sa.Column('link', sa.String(length=500), nullable=False),
     sa.Column('is_fallback', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_messages_campaign_id_campaigns'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_messages')),
@@ -186,6 +185,8 @@ def upgrade():
     sa.Column('message_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('link', sa.String(length=500), nullable=False),
+    sa.Column('editor_ids', sa.JSON(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('approved_by_id', sa.Integer(), nullable=True),
     sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
@@ -202,32 +203,6 @@ def upgrade():
     sa.ForeignKeyConstraint(['phase_id'], ['phases.id'], name=op.f('fk_phase_hubs_phase_id_phases'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('phase_id', 'hub_id', name=op.f('pk_phase_hubs'))
     )
-    op.create_table('posters',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('lock_version', sa.Integer(), nullable=False),
-    sa.Column('campaign_id', sa.Integer(), nullable=True),
-    sa.Column('message_id', sa.Integer(), nullable=True),
-    sa.Column('lang', sa.String(length=8), nullable=True),
-    sa.Column('media_file_id', sa.Integer(), nullable=False),
-    sa.Column('width', sa.Integer(), nullable=False),
-    sa.Column('height', sa.Integer(), nullable=False),
-    sa.Column('fit', sa.String(length=8), nullable=False),
-    sa.Column('focal_x', sa.Double(), nullable=False),
-    sa.Column('focal_y', sa.Double(), nullable=False),
-    sa.Column('label', sa.String(length=255), nullable=False),
-    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_posters_campaign_id_campaigns'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['media_file_id'], ['media_files.id'], name=op.f('fk_posters_media_file_id_media_files'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['message_id'], ['messages.id'], name=op.f('fk_posters_message_id_messages'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_posters_uploaded_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_posters'))
-    )
-    with op.batch_alter_table('posters', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_posters_campaign_id'), ['campaign_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_posters_media_file_id'), ['media_file_id'], unique=False)
-        batch_op.create_index('ix_posters_message_lang', ['message_id', 'lang'], unique=False)
-
     op.create_table('screens',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('lock_version', sa.Integer(), nullable=False),
@@ -308,6 +283,48 @@ def upgrade():
         batch_op.create_index('ix_play_records_message', ['message_key', 'started_at'], unique=False)
         batch_op.create_index('ix_play_records_started', ['started_at'], unique=False)
 
+    op.create_table('posters',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('lock_version', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=True),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('message_version_id', sa.Integer(), nullable=True),
+    sa.Column('lang', sa.String(length=8), nullable=True),
+    sa.Column('media_file_id', sa.Integer(), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('fit', sa.String(length=8), nullable=False),
+    sa.Column('focal_x', sa.Double(), nullable=False),
+    sa.Column('focal_y', sa.Double(), nullable=False),
+    sa.Column('label', sa.String(length=255), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_posters_campaign_id_campaigns'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['media_file_id'], ['media_files.id'], name=op.f('fk_posters_media_file_id_media_files'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['message_id'], ['messages.id'], name=op.f('fk_posters_message_id_messages'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['message_version_id'], ['message_versions.id'], name=op.f('fk_posters_message_version_id_message_versions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_posters_uploaded_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_posters'))
+    )
+    with op.batch_alter_table('posters', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_posters_campaign_id'), ['campaign_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_posters_media_file_id'), ['media_file_id'], unique=False)
+        batch_op.create_index('ix_posters_message_lang', ['message_id', 'lang'], unique=False)
+        batch_op.create_index(batch_op.f('ix_posters_message_version_id'), ['message_version_id'], unique=False)
+
+    op.create_table('review_comments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_review_comments_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['version_id'], ['message_versions.id'], name=op.f('fk_review_comments_version_id_message_versions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_comments'))
+    )
+    with op.batch_alter_table('review_comments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_comments_version_id'), ['version_id'], unique=False)
+
     op.create_table('renditions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('message_version_id', sa.Integer(), nullable=True),
@@ -332,32 +349,26 @@ def upgrade():
     with op.batch_alter_table('renditions', schema=None) as batch_op:
         batch_op.create_index('ix_renditions_poster', ['poster_id'], unique=False)
 
-    op.create_table('review_comments',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('version_id', sa.Integer(), nullable=False),
-    sa.Column('author_id', sa.Integer(), nullable=True),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_review_comments_author_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['version_id'], ['message_versions.id'], name=op.f('fk_review_comments_version_id_message_versions'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_comments'))
-    )
-    with op.batch_alter_table('review_comments', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_review_comments_version_id'), ['version_id'], unique=False)
-
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table('review_comments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_review_comments_version_id'))
-
-    op.drop_table('review_comments')
     with op.batch_alter_table('renditions', schema=None) as batch_op:
         batch_op.drop_index('ix_renditions_poster')
 
     op.drop_table('renditions')
+    with op.batch_alter_table('review_comments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_comments_version_id'))
+
+    op.drop_table('review_comments')
+    with op.batch_alter_table('posters', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_posters_message_version_id'))
+        batch_op.drop_index('ix_posters_message_lang')
+        batch_op.drop_index(batch_op.f('ix_posters_media_file_id'))
+        batch_op.drop_index(batch_op.f('ix_posters_campaign_id'))
+
+    op.drop_table('posters')
     with op.batch_alter_table('play_records', schema=None) as batch_op:
         batch_op.drop_index('ix_play_records_started')
         batch_op.drop_index('ix_play_records_message')
@@ -366,12 +377,6 @@ def downgrade():
     op.drop_table('message_texts')
     op.drop_table('bookings')
     op.drop_table('screens')
-    with op.batch_alter_table('posters', schema=None) as batch_op:
-        batch_op.drop_index('ix_posters_message_lang')
-        batch_op.drop_index(batch_op.f('ix_posters_media_file_id'))
-        batch_op.drop_index(batch_op.f('ix_posters_campaign_id'))
-
-    op.drop_table('posters')
     op.drop_table('phase_hubs')
     op.drop_table('message_versions')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
