@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from campaign.extensions import db
 from campaign.persistence.accounts import User
-from campaign.persistence.campaigns import Campaign, Phase
+from campaign.persistence.campaigns import Phase
 from campaign.persistence.messages import Booking, Message
 from campaign.persistence.network import Hub, Screen, Zone
-from campaign.services.campaigns import get_campaign, visible_campaigns
+from campaign.services.campaigns import (
+    get_campaign,
+    get_in_visible_campaign,
+    in_visible_campaigns,
+)
 from campaign.services.errors import Invalid, NotFound
 from campaign.services.listing import Page, PageRequest, check_version, commit, delete, paginate
 
@@ -21,19 +23,11 @@ TARGETS = {"phase_id": Phase, "hub_id": Hub, "zone_id": Zone, "screen_id": Scree
 
 
 def get_booking(booking_id: int, user: User) -> Booking:
-    visible = visible_campaigns(user).with_only_columns(Campaign.id)
-    row = db.session.scalar(
-        select(Booking).where(Booking.id == booking_id, Booking.campaign_id.in_(visible))
-    )
-    if row is None:
-        raise NotFound(f"no booking {booking_id}")
-    return row
+    return get_in_visible_campaign(Booking, booking_id, user, "booking")  # type: ignore[no-any-return]
 
 
 def list_bookings(user: User, request: PageRequest) -> Page:
-    visible = visible_campaigns(user).with_only_columns(Campaign.id)
-    query = select(Booking).where(Booking.campaign_id.in_(visible))
-    return paginate(query, Booking, request, BOOKING_SORTS)
+    return paginate(in_visible_campaigns(Booking, user), Booking, request, BOOKING_SORTS)
 
 
 def _check(row: Booking) -> None:

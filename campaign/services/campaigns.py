@@ -41,6 +41,20 @@ def visible_campaigns(user: User) -> Select[Any]:
     return query
 
 
+def in_visible_campaigns(model: Any, user: User) -> Select[Any]:
+    """Rows of `model` (with a campaign_id) that belong to campaigns the user may see."""
+    visible = visible_campaigns(user).with_only_columns(Campaign.id)
+    return select(model).where(model.campaign_id.in_(visible))
+
+
+def get_in_visible_campaign(model: Any, row_id: int, user: User, noun: str) -> Any:
+    """One such row; a row of a campaign the user may not see is reported as missing."""
+    row = db.session.scalar(in_visible_campaigns(model, user).where(model.id == row_id))
+    if row is None:
+        raise NotFound(f"no {noun} {row_id}")
+    return row
+
+
 def get_campaign(campaign_id: int, user: User) -> Campaign:
     """A campaign the user may see; one they may not is reported as missing, not forbidden."""
     row = db.session.scalar(visible_campaigns(user).where(Campaign.id == campaign_id))

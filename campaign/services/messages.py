@@ -17,7 +17,11 @@ from campaign.persistence.posters import Poster
 from campaign.persistence.queries import PLAYABLE, live_version, to_message
 from campaign.persistence.reviews import ReviewComment
 from campaign.services import legibility
-from campaign.services.campaigns import get_campaign, visible_campaigns
+from campaign.services.campaigns import (
+    get_campaign,
+    get_in_visible_campaign,
+    in_visible_campaigns,
+)
 from campaign.services.errors import Conflict, Forbidden, Invalid, NotFound
 from campaign.services.listing import Page, PageRequest, check_version, commit, paginate
 
@@ -29,19 +33,11 @@ STAFF = ("admin", "manager")
 
 def get_message(message_id: int, user: User) -> Message:
     """A message of a campaign the user may see; others read as missing."""
-    visible = visible_campaigns(user).with_only_columns(Campaign.id)
-    row = db.session.scalar(
-        select(Message).where(Message.id == message_id, Message.campaign_id.in_(visible))
-    )
-    if row is None:
-        raise NotFound(f"no message {message_id}")
-    return row
+    return get_in_visible_campaign(Message, message_id, user, "message")  # type: ignore[no-any-return]
 
 
 def list_messages(user: User, request: PageRequest) -> Page:
-    visible = visible_campaigns(user).with_only_columns(Campaign.id)
-    query = select(Message).where(Message.campaign_id.in_(visible))
-    return paginate(query, Message, request, MESSAGE_SORTS)
+    return paginate(in_visible_campaigns(Message, user), Message, request, MESSAGE_SORTS)
 
 
 def get_version(message: Message, number: int) -> MessageVersion:
