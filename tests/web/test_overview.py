@@ -88,3 +88,22 @@ def test_partners_see_only_campaigns_shared_with_their_organisation(demo: Flask)
     assert "LIM-ARR-01" not in outsider.get_data(as_text=True)
     with demo.app_context():
         assert db.session.scalar(select(Partner.id).filter_by(slug="mimp")) is not None
+
+
+def test_the_api_previews_a_screen_at_any_time_as_the_page_does(demo: Flask) -> None:
+    from tests.web.test_api_helpers import caller
+
+    partner = caller(demo, "p@mimp.example.org", "partner", "mimp")
+    client = demo.test_client()
+    url = "/api/v1/screens/LIM-DEP-01/preview"
+    evening = client.get(f"{url}?at=2026-12-24T21:00:00-05:00", headers=partner.headers)
+    morning = client.get(f"{url}?at=2026-12-24T09:00:00-05:00", headers=partner.headers)
+    assert evening.status_code == morning.status_code == 200, evening.get_json()
+    in_evening = {(i["message"], i["lang"]) for i in evening.get_json()["items"]}
+    in_morning = {(i["message"], i["lang"]) for i in morning.get_json()["items"]}
+    assert ("where-to-report", "es") in in_evening - in_morning
+    assert evening.get_json()["local_time"].startswith("2026-12-24T21:00:00")
+    missing = client.get("/api/v1/screens/NOPE/preview", headers=partner.headers)
+    assert missing.status_code == 404
+    naive = client.get(f"{url}?at=2026-12-24T21:00:00", headers=partner.headers)
+    assert naive.status_code == 422

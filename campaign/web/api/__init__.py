@@ -17,7 +17,16 @@ ERROR_DOC = {
 
 def register(api: Api) -> None:
     """Register the management blueprints on the API (each module adds its own)."""
-    from campaign.web.api import assets, audit, bookings, campaigns, messages, places, users
+    from campaign.web.api import (
+        assets,
+        audit,
+        bookings,
+        campaigns,
+        messages,
+        places,
+        previews,
+        users,
+    )
 
     api.spec.components.security_scheme(
         "session",
@@ -26,5 +35,5 @@ def register(api: Api) -> None:
     # Errors are answered by campaign.web.errors as {error, detail, fields?}; flask-smorest
     # documented its own shape under "Error" (used by every "default" and 422 answer).
     api.spec.components.schemas["Error"] = ERROR_DOC
-    for module in (campaigns, places, messages, bookings, users, audit, assets):
+    for module in (campaigns, places, previews, messages, bookings, users, audit, assets):
         api.register_blueprint(module.blp)
