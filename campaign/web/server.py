@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+
+# The periodic jobs run in a process of their own, started and stopped with the server: a
+# scheduler thread inside gunicorn's master would be forked into every worker mid-work (a lock
+# it held stays held in the child forever, and the worker hangs on its first query).
+JOBS_COMMAND = [sys.executable, "-m", "campaign.cli", "jobs", "run"]
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -22,12 +29,22 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_app()
 
 
-def _start_scheduler(_arbiter: Any) -> None:
-    """Periodic jobs run once per server, in gunicorn's master, not once per worker."""
-    from campaign import create_app
-    from campaign.jobs.scheduler import background_scheduler
+class _JobsProcess:
+    """The `campaign jobs run` process beside the server, once per server."""
 
-    background_scheduler(create_app()).start()
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, _arbiter: Any) -> None:
+        self.process = subprocess.Popen(JOBS_COMMAND)
+
+    def stop(self, _arbiter: Any) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
 
 
 def serve(*, host: str, port: int, workers: int, jobs: bool = True) -> None:
@@ -41,5 +58,7 @@ def serve(*, host: str, port: int, workers: int, jobs: bool = True) -> None:
         "preload_app": False,
     }
     if jobs:
-        options["when_ready"] = _start_scheduler
+        process = _JobsProcess()
+        options["when_ready"] = process.start
+        options["on_exit"] = process.stop
     _Gunicorn(options).run()

@@ -1,0 +1,5 @@
+"""`python -m campaign.cli`: the same as the `campaign` console script."""
+
+from campaign.cli import main
+
+main()
