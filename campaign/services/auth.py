@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +14,7 @@ from campaign.extensions import db
 from campaign.persistence.accounts import ApiToken, LoginAttempt, User
 from campaign.services import accounts, audit
 from campaign.services.errors import Invalid, NotFound, ServiceError
+from campaign.services.screens import hash_token
 
 TOKEN_PREFIX = "cmp_"
 TOKEN_BYTES = 32
@@ -112,10 +112,6 @@ def user_for_session(user_id: str) -> User | None:
     return user
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_token(user: User, name: str, *, now: datetime) -> tuple[ApiToken, str]:
     """Issue a personal API token; the secret is returned once and only its hash is kept."""
     if not user.active:
@@ -124,7 +120,7 @@ def create_token(user: User, name: str, *, now: datetime) -> tuple[ApiToken, str
     token = ApiToken(
         user_id=user.id,
         name=name.strip()[:100],
-        token_hash=_digest(secret),
+        token_hash=hash_token(secret),
         prefix=secret[:12],
         created_at=now,
     )
@@ -161,7 +157,7 @@ def user_for_token(secret: str, *, now: datetime) -> User | None:
     """The active user a bearer token belongs to, or None for an unknown or revoked token."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    token = db.session.scalar(select(ApiToken).filter_by(token_hash=_digest(secret)))
+    token = db.session.scalar(select(ApiToken).filter_by(token_hash=hash_token(secret)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     # Coarse stamp: one write per token per minute at most, not one per request.

@@ -266,23 +266,24 @@ def _live(message: Message, status: MessageStatus) -> MessageVersion:
     return version
 
 
-def pause(message_id: int, user: User) -> MessageVersion:
-    """The crisis switch: the playing version leaves every screen at their next poll."""
+def _switch(
+    message_id: int, user: User, source: MessageStatus, target: MessageStatus
+) -> MessageVersion:
     message = get_message(message_id, user)
-    version = _live(message, MessageStatus.APPROVED)
-    version.status = MessageStatus.PAUSED.value
+    version = _live(message, source)
+    version.status = target.value
     _touch(message)
     commit(f"message {message.key}")
     return version
+
+
+def pause(message_id: int, user: User) -> MessageVersion:
+    """The crisis switch: the playing version leaves every screen at their next poll."""
+    return _switch(message_id, user, MessageStatus.APPROVED, MessageStatus.PAUSED)
 
 
 def resume(message_id: int, user: User) -> MessageVersion:
-    message = get_message(message_id, user)
-    version = _live(message, MessageStatus.PAUSED)
-    version.status = MessageStatus.APPROVED.value
-    _touch(message)
-    commit(f"message {message.key}")
-    return version
+    return _switch(message_id, user, MessageStatus.PAUSED, MessageStatus.APPROVED)
 
 
 def retire(message_id: int, user: User) -> Message:

@@ -17,7 +17,6 @@ from campaign.persistence import campaigns as c_rows
 from campaign.persistence import messages as m_rows
 from campaign.persistence import network as n_rows
 from campaign.persistence.queries import PLAYABLE, campaign_row, read_plan
-from campaign.services.content import bump_generation
 
 DEMO_PLAN = "peru-unido-2026.toml"
 DEMO_PHASE_STARTED_DAYS_AGO = 21
@@ -53,8 +52,7 @@ def load_plan(text: str, source: str = "plan", *, demo_today: date | None = None
     try:
         report = _apply(plan, source)
         if report.changed:
-            bump_generation()
-            db.session.commit()
+            db.session.commit()  # the content listener bumps the generation
         else:
             db.session.rollback()
     except Exception:

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from campaign.domain.model import Orientation
 from campaign.extensions import db
 from campaign.persistence.network import Hub, Screen, Zone
-from campaign.services.content import bump_generation
 from campaign.services.errors import Conflict, Invalid, NotFound
 
 TOKEN_BYTES = 32
@@ -65,7 +64,6 @@ def add_screen(
         token_issued_at=now,
     )
     db.session.add(screen)
-    bump_generation()
     db.session.commit()
     return screen, token
 
