@@ -62,7 +62,7 @@ def _prepare(instance: Path) -> tuple[list[str], int]:
     from campaign.domain.plan_writer import plan_to_document
     from campaign.domain.plans import Plan, shift_plan
     from campaign.extensions import db
-    from campaign.services import media, plans, screens
+    from campaign.services import plans, renditions, screens
 
     network = synthetic_network()
     # A plan load checks what the engine bench does not: lowercase keys, portrait screens taller
@@ -96,13 +96,13 @@ def _prepare(instance: Path) -> tuple[list[str], int]:
     now = datetime.now(UTC)
     plan = shift_plan(plan, (now.date() - AT.date()).days)  # live today, as on AT
     app = create_app({"INSTANCE_PATH": instance, "SECRET_KEY": "bench", "TESTING": False})
-    media.draw_slide = _cheap_slide  # type: ignore[assignment]
+    renditions.draw_slide = _cheap_slide  # type: ignore[assignment]
     with app.app_context():
         db.create_all()
         plans.load_plan(tomli_w.dumps(plan_to_document(plan)), "bench")
         codes = sorted(network.screens)[:: max(1, len(network.screens) // TOKENS_USED)]
         tokens = [screens.issue_token(code, now=now) for code in codes][:TOKENS_USED]
-        prepared = media.prepare_renditions(now)
+        prepared = renditions.prepare_renditions(now)
         db.engine.dispose()
     client = app.test_client()
     body = client.get(PLAYLIST, headers={"Authorization": f"Bearer {tokens[0]}"}).data

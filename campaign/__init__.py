@@ -26,11 +26,11 @@ def register_extensions(app: Flask) -> None:
     from campaign import persistence
     from campaign.extensions import babel, csrf, login_manager
     from campaign.persistence import engine
-    from campaign.services import audit, content
+    from campaign.services import audit, generation
 
     engine.init_app(app)
     persistence.load_models()
-    content.init_app(app)
+    generation.init_app(app)
     audit.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app)

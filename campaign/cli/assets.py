@@ -16,7 +16,7 @@ from flask.cli import AppGroup
 from campaign.persistence.queries import campaign_row, load_network, to_partner
 from campaign.rendering.samples import render_samples
 from campaign.rendering.slides import SlideNotLegible
-from campaign.services import assets as service
+from campaign.services import posters as service
 from campaign.services.errors import ServiceError
 
 MANIFEST = "manifest.toml"

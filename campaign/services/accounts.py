@@ -13,7 +13,7 @@ from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Partner
 from campaign.services.errors import Conflict, Invalid, NotFound
-from campaign.services.listing import Page, PageRequest, check_version, commit, paginate
+from campaign.services.records import Page, PageRequest, check_version, commit, paginate
 
 ROLES = ("admin", "manager", "partner")
 MIN_PASSWORD_LENGTH = 12

@@ -15,7 +15,7 @@ from campaign.services.campaigns import (
     in_visible_campaigns,
 )
 from campaign.services.errors import Invalid, NotFound
-from campaign.services.listing import Page, PageRequest, check_version, commit, delete, paginate
+from campaign.services.records import Page, PageRequest, check_version, commit, delete, paginate
 
 BOOKING_SORTS = {"key", "starts_on", "ends_on", "priority", "weight"}
 BOOKING_FILTERS = ("campaign_id", "message_id", "phase_id", "hub_id", "zone_id", "screen_id")

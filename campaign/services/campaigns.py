@@ -11,7 +11,7 @@ from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign, Partner, Phase, campaign_partners
 from campaign.persistence.network import Hub
 from campaign.services.errors import Invalid, NotFound
-from campaign.services.listing import (
+from campaign.services.records import (
     Page,
     PageRequest,
     Records,

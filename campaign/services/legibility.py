@@ -23,7 +23,7 @@ from campaign.persistence.queries import (
 from campaign.rendering.colours import contrast_ratio, parse_hex
 from campaign.rendering.legibility import MIN_CONTRAST, MIN_TEXT_SHARE
 from campaign.rendering.slides import SlideDoesNotFit, SlideNotLegible, render_text_slide
-from campaign.services.media import LANG_LABELS
+from campaign.services.renditions import LANG_LABELS
 
 # Checked when no screen is registered yet: the two usual full-HD shapes.
 DEFAULT_SIZES = ((1920, 1080), (1080, 1920))

@@ -23,7 +23,7 @@ from campaign.services.campaigns import (
     in_visible_campaigns,
 )
 from campaign.services.errors import Conflict, Forbidden, Invalid, NotFound
-from campaign.services.listing import Page, PageRequest, check_version, commit, paginate
+from campaign.services.records import Page, PageRequest, check_version, commit, paginate
 
 MESSAGE_SORTS = {"key", "topic"}
 MESSAGE_FILTERS = ("campaign_id", "key", "topic", "is_fallback")

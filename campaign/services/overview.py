@@ -23,7 +23,7 @@ from campaign.persistence.campaigns import Campaign as CampaignRow
 from campaign.persistence.network import Screen as ScreenRow
 from campaign.persistence.queries import load_network
 from campaign.services.campaigns import visible_campaigns
-from campaign.services.media import Asset, Renditions
+from campaign.services.renditions import Asset, Renditions
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from campaign.extensions import db
 from campaign.persistence.network import Hub, Screen, Zone
 from campaign.services import screens
 from campaign.services.errors import Conflict, Invalid
-from campaign.services.listing import Records, assign, check_version, commit, delete
+from campaign.services.records import Records, assign, check_version, commit, delete
 
 HUB_SORTS = {"code", "name", "kind", "region"}
 HUB_FILTERS = ("code", "kind", "region")

@@ -24,8 +24,8 @@ from campaign.domain.playlist import (
 from campaign.extensions import db
 from campaign.persistence import network as n_rows
 from campaign.persistence.queries import load_network, playing_campaign_row
-from campaign.services.content import current_generation
-from campaign.services.media import Asset, Renditions
+from campaign.services.generation import current_generation
+from campaign.services.renditions import Asset, Renditions
 from campaign.services.screens import hash_token
 
 JITTER = 0.2  # poll_after_s is the base interval ± 20 %, so a fleet spreads its polls

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.persistence.media import MediaFile, Rendition
-from campaign.services.media import asset_store
+from campaign.services.renditions import asset_store
 
 # A player may keep playing a playlist for up to a day past its last successful poll (its
 # fallback), so a file it names must outlive its last reference by more than that.

@@ -11,7 +11,7 @@ from campaign.extensions import db
 from campaign.persistence.campaigns import Campaign, Phase
 from campaign.persistence.messages import Booking, MessageVersion
 from campaign.persistence.network import Screen
-from campaign.services.content import current_generation
+from campaign.services.generation import current_generation
 from campaign.services.plans import dump_plan, load_plan
 from tests.conftest import DEMO_PLAN
 

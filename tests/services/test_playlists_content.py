@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from campaign.extensions import db
 from campaign.persistence.media import Rendition
 from campaign.persistence.network import Screen
-from campaign.services import media, screens
-from campaign.services.content import bump_generation, current_generation
+from campaign.services import renditions, screens
+from campaign.services.generation import bump_generation, current_generation
 
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
 
@@ -54,15 +54,15 @@ def test_token_rotation_and_revocation_bump_the_generation(demo: Flask) -> None:
 
 def test_prepare_renditions_draws_each_slide_once(demo: Flask) -> None:
     with demo.app_context():
-        first = media.prepare_renditions(NOW)
+        first = renditions.prepare_renditions(NOW)
         assert first["needed"] > 0
         assert first["drawn"] + first["failed"] <= first["needed"]
         count = db.session.scalar(select(func.count()).select_from(Rendition))
         assert count == first["drawn"]
-        again = media.prepare_renditions(NOW)
+        again = renditions.prepare_renditions(NOW)
         assert again["drawn"] == 0
         assert db.session.scalar(select(func.count()).select_from(Rendition)) == count
-        store = media.asset_store()
+        store = renditions.asset_store()
         sizes = set()
         for row in db.session.scalars(select(Rendition)):
             assert store.exists(row.sha256, row.ext)

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from PIL import Image
 
 from campaign.services import playlists, screens
-from campaign.services.media import prepare_renditions
+from campaign.services.renditions import prepare_renditions
 from tests.rendering import hostile
 from tests.web.test_api_helpers import staff
 

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from campaign.extensions import db
 from campaign.persistence import messages as m_rows
 from campaign.services import playlists, screens
-from campaign.services.content import current_generation
-from campaign.services.media import asset_store
+from campaign.services.generation import current_generation
+from campaign.services.renditions import asset_store
 from tests.conftest import make_test_app
 
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)  # noon in Lima on DEMO_TODAY
@@ -225,7 +225,7 @@ def test_no_campaign_is_404(app: Flask) -> None:
 
 
 def test_a_slide_that_cannot_be_drawn_is_left_out(demo: Flask, tokens, clock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from campaign.services import media
+    from campaign.services import renditions as media
 
     def refuse(message, lang, *args, **kwargs):  # type: ignore[no-untyped-def]
         if message.key == "tourism-without-exploitation":

@@ -14,7 +14,7 @@ from campaign.extensions import db
 from campaign.persistence.network import Screen
 from campaign.persistence.player import PlayRecord
 from campaign.services import playlists, screens
-from campaign.services.content import current_generation
+from campaign.services.generation import current_generation
 
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
 PLAYS = "/api/v1/player/plays"

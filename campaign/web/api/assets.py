@@ -11,7 +11,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from campaign.persistence.posters import Poster
-from campaign.services import assets as service
+from campaign.services import posters as service
 from campaign.web.api.common import blueprint, now, page_request
 from campaign.web.api.schemas.common import (
     LANG,

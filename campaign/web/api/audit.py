@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 
 from campaign.persistence.audit import AuditEvent
 from campaign.services import audit as service
-from campaign.services.listing import PageRequest, paginate
+from campaign.services.records import PageRequest, paginate
 from campaign.web.api.common import blueprint
 from campaign.web.api.schemas.common import filter_args, id_field, list_args, page_body, page_of
 from campaign.web.api.schemas.users import AuditEventSchema

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from campaign.extensions import csrf
 from campaign.services.errors import ServiceError
-from campaign.services.listing import PageRequest
+from campaign.services.records import PageRequest
 from campaign.web.errors import error_response
 
 

@@ -7,7 +7,7 @@ import re
 from flask import Response, send_file
 from flask_smorest import Blueprint, abort
 
-from campaign.services.media import CONTENT_TYPES, asset_store
+from campaign.services.renditions import CONTENT_TYPES, asset_store
 from campaign.web.player.schemas import PlayerErrorSchema
 
 blp = Blueprint("assets", __name__, url_prefix="/assets", description="Stored pictures.")

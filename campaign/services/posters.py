@@ -22,8 +22,8 @@ from campaign.rendering.uploads import UploadRejected, process_upload
 from campaign.services import messages
 from campaign.services.campaigns import visible_campaigns
 from campaign.services.errors import Invalid, NotFound, ServiceError
-from campaign.services.listing import Page, PageRequest, check_version, commit, paginate
-from campaign.services.media import asset_store
+from campaign.services.records import Page, PageRequest, check_version, commit, paginate
+from campaign.services.renditions import asset_store
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,8 @@ from campaign.persistence.media import MediaFile, Rendition
 from campaign.persistence.messages import Message
 from campaign.persistence.posters import Poster
 from campaign.persistence.queries import campaign_row, load_network
-from campaign.services import assets, media, poster_renditions
+from campaign.services import poster_renditions, posters
+from campaign.services import renditions as media
 from campaign.services.errors import Conflict
 from tests.rendering import hostile
 
@@ -32,8 +33,8 @@ def count(model: type) -> int:
 
 
 def put(data: bytes, lang: str | None = "es", key: str | None = KEY, **kw: object) -> Poster:
-    place = assets.Placement(None, key, lang)
-    return assets.upload_poster(data, label="p.jpg", place=place, uploaded_by=None, now=NOW, **kw)
+    place = posters.Placement(None, key, lang)
+    return posters.upload_poster(data, label="p.jpg", place=place, uploaded_by=None, now=NOW, **kw)
 
 
 def approve_draft(key: str = KEY) -> None:
@@ -66,7 +67,7 @@ def test_a_failed_insert_removes_the_file_it_stored(
     demo: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with demo.app_context():
-        monkeypatch.setattr(assets, "commit", fail_commit)
+        monkeypatch.setattr(posters, "commit", fail_commit)
         with pytest.raises(Conflict):
             put(hostile.jpeg())
         assert files(demo) == set()
@@ -79,7 +80,7 @@ def test_a_failed_insert_keeps_a_file_another_poster_uses(
     with demo.app_context():
         first = put(hostile.jpeg())
         before = files(demo)
-        monkeypatch.setattr(assets, "commit", fail_commit)
+        monkeypatch.setattr(posters, "commit", fail_commit)
         with pytest.raises(Conflict):
             put(hostile.jpeg(), lang="en")
         assert files(demo) == before
@@ -181,14 +182,14 @@ def test_refit_and_delete_drop_renditions_and_files_outlive_them_for_a_grace_per
         media.prepare_renditions(NOW)
         drawn = poster_files()
         assert len(drawn) == 4
-        user = db.session.get(assets.User, manager.id)
-        assets.update_poster(poster.id, user, {"fit": "cover", "version": 1})
+        user = db.session.get(posters.User, manager.id)
+        posters.update_poster(poster.id, user, {"fit": "cover", "version": 1})
         assert poster_files() == set()  # the old framing is gone from every playlist
         store = media.asset_store()
         # ...but a player still holding the old playlist can fetch its pictures meanwhile.
         assert all(store.exists(*f) for f in drawn)
         media.prepare_renditions(NOW)
-        assets.delete_poster(poster.id, user, 2)
+        posters.delete_poster(poster.id, user, 2)
         assert count(Poster) == count(MediaFile) == 0
         assert poster_files() == set()
         assert storage.collect_unreferenced(datetime.now(UTC)) == 0  # within the grace period
@@ -211,7 +212,7 @@ def test_the_grace_period_counts_from_when_the_last_row_went_away(demo: Flask) -
         path = media.asset_store().path_for(poster.sha256, poster.ext)
         long_ago = (datetime.now(UTC) - timedelta(days=90)).timestamp()
         os.utime(path, (long_ago, long_ago))  # an old picture...
-        user = db.session.get(assets.User, manager.id)
-        assets.delete_poster(poster.id, user, 1)  # ...deleted just now
+        user = db.session.get(posters.User, manager.id)
+        posters.delete_poster(poster.id, user, 1)  # ...deleted just now
         assert storage.collect_unreferenced(datetime.now(UTC)) == 0
         assert path.exists()  # a player offline on its fallback may still show it

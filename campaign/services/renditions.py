@@ -36,7 +36,7 @@ from campaign.persistence.queries import (
 from campaign.rendering.renditions import ScreenClass
 from campaign.rendering.slides import SlideNotLegible, render_text_slide
 from campaign.rendering.store import AssetStore
-from campaign.services.content import bump_generation
+from campaign.services.generation import bump_generation
 from campaign.services.poster_renditions import (
     Picture,
     PosterRef,
