@@ -28,7 +28,7 @@ from campaign.domain.model import (
     TargetKind,
     Zone,
 )
-from campaign.domain.playlist import PlaylistEngine
+from campaign.domain.playback import NetworkPlayback
 
 SEED = 20240324
 AT = datetime(2024, 3, 27, 15, 0, tzinfo=UTC)  # the week after spans Europe's spring forward,
@@ -170,22 +170,23 @@ def _booking(
 
 
 def build_all(network: Network) -> int:
-    """(a) Every screen's playlist at AT, with a fresh engine (index and caches included)."""
-    engine = PlaylistEngine(network)
+    """(a) Every screen's loop at AT, with a fresh engine (index and caches included): the same
+    `NetworkPlayback` the poll and the previews are answered by."""
+    engine = NetworkPlayback([network])
     for code in network.screens:
-        engine.build(code, AT)
+        engine.loop(code, AT)
     return len(network.screens)
 
 
 def walk_week(network: Network) -> int:
     """(b) Every screen, from AT, rebuilt at each valid_until until a week has passed."""
-    engine = PlaylistEngine(network)
+    engine = NetworkPlayback([network])
     end = AT + WEEK
     builds = 0
     for code in network.screens:
         at = AT
         while at < end:
-            at = engine.build(code, at).valid_until
+            at = engine.loop(code, at).valid_until
             builds += 1
     return builds
 

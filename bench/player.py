@@ -62,7 +62,7 @@ def _prepare(instance: Path) -> tuple[list[str], int]:
     from campaign.domain.plan_writer import plan_to_document
     from campaign.domain.plans import Plan, shift_plan
     from campaign.extensions import db
-    from campaign.services import plans, renditions, screens
+    from campaign.services import plans, playback, renditions, screens
 
     network = synthetic_network()
     # A plan load checks what the engine bench does not: lowercase keys, portrait screens taller
@@ -102,7 +102,7 @@ def _prepare(instance: Path) -> tuple[list[str], int]:
         plans.load_plan(tomli_w.dumps(plan_to_document(plan)), "bench")
         codes = sorted(network.screens)[:: max(1, len(network.screens) // TOKENS_USED)]
         tokens = [screens.issue_token(code, now=now) for code in codes][:TOKENS_USED]
-        prepared = renditions.prepare_renditions(now)
+        prepared = playback.prepare_renditions(now)
         db.engine.dispose()
     client = app.test_client()
     body = client.get(PLAYLIST, headers={"Authorization": f"Bearer {tokens[0]}"}).data

@@ -26,8 +26,9 @@ def register_extensions(app: Flask) -> None:
     from campaign import persistence
     from campaign.extensions import babel, csrf, login_manager
     from campaign.persistence import engine
-    from campaign.services import audit, generation
+    from campaign.services import audit, clock, generation
 
+    clock.init_app(app)
     engine.init_app(app)
     persistence.load_models()
     generation.init_app(app)
@@ -38,7 +39,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from campaign.web import auth, health, kiosk, openapi, pages, security, signin
+    from campaign.web import health, identity, kiosk, openapi, pages, security, signin
     from campaign.web.player import fastpath
 
     app.register_blueprint(health.bp)
@@ -47,7 +48,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(signin.bp)
     openapi.init_app(app)
     fastpath.init_app(app)
-    auth.init_app(app)
+    identity.init_app(app)
     security.init_app(app)
 
 

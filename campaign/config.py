@@ -33,7 +33,6 @@ class Environment:
     port: int
     in_ci: bool
     test_postgres_url: str
-    player_campaign: str | None
 
     @classmethod
     def read(cls) -> Environment:
@@ -43,7 +42,6 @@ class Environment:
             database_url=os.environ.get("DATABASE_URL"),
             port=int(os.environ.get("PORT", "5000")),
             in_ci=os.environ.get("CI", "").lower() in {"1", "true", "yes"},
-            player_campaign=os.environ.get("CAMPAIGN_PLAYER_CAMPAIGN") or None,
             test_postgres_url=os.environ.get(
                 "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
             ),
@@ -70,8 +68,6 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PLAYER_POLL_SECONDS": 30,
         # Warm polls answered in front of Flask from prebuilt bytes (web/player/fastpath.py).
         "PLAYER_FAST_PATH": True,
-        # The campaign screens play (its slug); unset: the first campaign created.
-        "PLAYER_CAMPAIGN": env.player_campaign,
         "RENDITION_INTERVAL_S": 300,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from campaign.config import PROJECT_ROOT
@@ -77,3 +78,19 @@ def test_import_contracts_hold() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_the_edges_are_forbidden_persistence_and_rendering() -> None:
+    """The contract that keeps web and cli thin is declared (lint-imports above enforces it)."""
+    pyproject = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = pyproject["tool"]["importlinter"]["contracts"]
+    edges = [
+        c
+        for c in contracts
+        if c["type"] == "forbidden"
+        and {"campaign.web", "campaign.cli"} <= set(c["source_modules"])
+        and {"campaign.persistence", "campaign.rendering"} <= set(c["forbidden_modules"])
+    ]
+    assert edges, "a forbidden contract: campaign.web, campaign.cli -/-> persistence, rendering"
+    # Indirect imports are the point (web -> services -> persistence); direct ones are not.
+    assert edges[0].get("allow_indirect_imports") is True

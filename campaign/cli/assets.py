@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +12,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from campaign.persistence.queries import campaign_row, load_network, to_partner
-from campaign.rendering.samples import render_samples
-from campaign.rendering.slides import SlideNotLegible
+from campaign.services import clock, poster_import, slide_samples
 from campaign.services import posters as service
 from campaign.services.errors import ServiceError
 
@@ -81,7 +78,7 @@ def _import_one(entry: Entry, campaign_id: int | None) -> str:
         label=entry.path.name,
         place=service.Placement(campaign_id, entry.message, entry.lang),
         uploaded_by=None,
-        now=datetime.now(UTC),
+        now=clock.now(),
         fit=entry.fit,
         focal=entry.focal,
     )
@@ -114,8 +111,8 @@ def import_command(folder: Path, slug: str | None) -> None:
     Each file is checked and imported on its own: a refused file leaves nothing behind.
     The exit status is 1 when any file was refused.
     """
-    row = campaign_row(slug)
-    if row is None:
+    campaign_id = poster_import.import_campaign_id(slug)
+    if campaign_id is None:
         raise click.ClickException(
             f"no campaign {slug!r}" if slug else "give --campaign: there are several (or none)"
         )
@@ -127,7 +124,7 @@ def import_command(folder: Path, slug: str | None) -> None:
     refused = [(name, f"listed in {MANIFEST} but not in the folder") for name in missing]
     for number, path in enumerate(paths, 1):
         try:
-            made = _import_one(_entry(path, manifest), row.id)
+            made = _import_one(_entry(path, manifest), campaign_id)
         except (ValueError, OSError, ServiceError) as exc:
             reason = exc.detail if isinstance(exc, ServiceError) else str(exc)
             refused.append((path.name, reason))
@@ -150,21 +147,13 @@ def samples_command(out_dir: Path) -> None:
     They use the loaded campaign and its real messages when there is one campaign, else
     built-in examples.
     """
-    row = campaign_row()
     try:
-        if row is None:
-            paths = render_samples(out_dir)
-        else:
-            network = load_network(row)
-            messages = sorted(network.messages.values(), key=lambda m: (not m.is_fallback, m.key))
-            partners = [to_partner(p) for p in row.partners]
-            paths = render_samples(out_dir, network.campaign, messages, partners=partners)
-    except SlideNotLegible as exc:
-        raise click.ClickException(exc.message) from exc
-    source = f"campaign {row.slug}" if row is not None else "built-in examples"
-    for path in paths:
+        samples = slide_samples.write_samples(out_dir)
+    except ServiceError as exc:
+        raise click.ClickException(exc.detail) from exc
+    for path in samples.paths:
         click.echo(f"Wrote {path}")
-    click.echo(f"{len(paths)} sample slides from {source}.")
+    click.echo(f"{len(samples.paths)} sample slides from {samples.source}.")
 
 
 def init_app(app: Flask) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -13,12 +13,13 @@ from flask.cli import AppGroup, with_appcontext
 from campaign.cli import assets, tokens
 from campaign.config import PROJECT_ROOT
 from campaign.domain.plans import PlanError
-from campaign.services import accounts, backup, demo, plans, screens
+from campaign.domain.roles import Role
+from campaign.services import accounts, backup, clock, demo, plans, screens
 from campaign.services.errors import ServiceError
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def _fail(message: str) -> None:
@@ -99,7 +100,7 @@ def dump_command(slug: str | None, output: Path | None) -> None:
 @with_appcontext
 def serve_command(host: str, port: int | None, workers: int, jobs: bool) -> None:
     """Serve the app with gunicorn, the production WSGI server."""
-    from campaign.web.server import serve
+    from campaign.cli.server import serve
 
     serve(host=host, port=port or current_app.config["PORT"], workers=workers, jobs=jobs)
 
@@ -153,7 +154,7 @@ user = AppGroup("user", help="Manage the people who sign in.")
 
 @user.command("add")
 @click.argument("email")
-@click.option("--role", type=click.Choice(accounts.ROLES), required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--name", default="")
 @click.option("--partner", "partner_slug", help="Partner organisation slug (partner role).")
 def user_add(email: str, role: str, name: str, partner_slug: str | None) -> None:

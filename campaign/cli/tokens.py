@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import getpass
-from datetime import UTC, datetime
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from campaign.services import audit
+from campaign.services import audit, clock
 from campaign.services import auth as auth_service
 from campaign.services.errors import ServiceError
 
@@ -22,7 +21,7 @@ token = AppGroup("token", help="Manage personal API tokens.")
 def token_create(email: str, name: str) -> None:
     """Create an API token for a user; it is printed once, alone on the last line."""
     try:
-        row, secret = auth_service.create_token_for(email, name, now=datetime.now(UTC))
+        row, secret = auth_service.create_token_for(email, name, now=clock.now())
     except ServiceError as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(f"Created API token {row.prefix}… for {email} ({row.name or 'no name'}).")

@@ -35,11 +35,13 @@ T = TypeVar("T")
 
 def message_is_playable(message: Message | None, languages: Sequence[str]) -> bool:
     """Rule 1a. A message plays only when it is approved (not paused, retired, draft or in review)
-    and complete in every campaign language."""
+    and complete in at least one campaign language. It plays in the campaign languages its
+    approved version has (`Message.languages_in`): adding a language to a campaign never takes
+    an approved message off the screens; its new version adds the language once approved."""
     return (
         message is not None
         and message.status == MessageStatus.APPROVED
-        and not message.missing_languages(tuple(languages))
+        and bool(message.languages_in(tuple(languages)))
     )
 
 

@@ -79,6 +79,8 @@ class Campaign:
     foreground: str = "#FFFFFF"
     accent: str = "#FFC72C"
     requires_partner_approval: bool = False
+    # The campaign's share of voice at a hub (hub code → positive number), over its phases' own.
+    share_of_voice_by_hub: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ class Phase:
     funding_source: str = ""
     budget: Decimal | None = None
     currency: str = "USD"
+    # The campaign's share of a screen's loop at this phase's hubs, against other campaigns there.
+    share_of_voice: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,37 @@ class Message:
             for lang in languages
             if lang not in self.texts or not self.texts[lang].is_complete()
         ]
+
+    def languages_in(self, languages: tuple[str, ...]) -> tuple[str, ...]:
+        """The campaign languages (in campaign order) this version has a complete text in: the
+        ones it can be shown in. A language added to the campaign later is missing here until a
+        new version with it is approved; meanwhile the message plays in the others."""
+        return tuple(
+            lang for lang in languages if lang in self.texts and self.texts[lang].is_complete()
+        )
+
+
+# The key of a campaign's last-resort slide (its name and slogan): message keys are slugs of
+# lowercase letters, digits and '-', so this one can never be a manager's message.
+CAMPAIGN_CARD_KEY = "_campaign"
+
+
+def campaign_card(campaign: Campaign) -> Message:
+    """The slide a campaign's screens show when it has no approved message at all: its name as
+    the headline and its slogan as the body, in every language it has a name in. Managers set
+    both with the campaign, so a screen always has something of the campaign's own to show."""
+    texts = {
+        lang: MessageText(headline=name, body=campaign.slogans.get(lang) or name)
+        for lang, name in campaign.names.items()
+        if name.strip()
+    }
+    return Message(
+        key=CAMPAIGN_CARD_KEY,
+        version=0,
+        status=MessageStatus.APPROVED,
+        texts=texts,
+        is_fallback=True,
+    )
 
 
 @dataclass(frozen=True)

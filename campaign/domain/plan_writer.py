@@ -13,6 +13,11 @@ def _drop_empty(table: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in table.items() if v is not None and v != "" and v != {}}
 
 
+def _number(value: float) -> int | float:
+    """A whole number as an integer (2.0 → 2), any other as a float (2.5)."""
+    return int(value) if float(value).is_integer() else float(value)
+
+
 def plan_to_document(plan: Plan) -> dict[str, Any]:
     """The plan as plain TOML data in a canonical order, so equal plans give equal text."""
     c = plan.campaign
@@ -27,6 +32,9 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
                 "requires_partner_approval": c.requires_partner_approval,
                 "name": {lang: c.names[lang] for lang in c.languages if lang in c.names},
                 "slogan": {lang: c.slogans[lang] for lang in c.languages if lang in c.slogans},
+                "share_of_voice_by_hub": {
+                    code: _number(share) for code, share in sorted(c.share_of_voice_by_hub.items())
+                },
             }
         ),
         "partners": [
@@ -106,6 +114,7 @@ def _phase_document(phase: Phase) -> dict[str, Any]:
             "budget": phase.budget,
             "currency": phase.currency,
             "hubs": sorted(phase.hub_codes),
+            "share_of_voice": None if phase.share_of_voice == 1 else _number(phase.share_of_voice),
         }
     )
 

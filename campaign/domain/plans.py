@@ -44,6 +44,8 @@ __all__ = ["Plan", "PlanError", "parse_plan", "plan_warnings", "shift_plan"]
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _MAX_SCREEN_SIDE = 16384
+# A share of voice is a campaign's weight against the others on a screen (1: equal).
+MAX_SHARE_OF_VOICE = 1000
 
 
 @dataclass(frozen=True)
@@ -142,10 +144,23 @@ def _campaign(node: Node | None) -> Campaign | None:
         slogans=_per_language(node.table("slogan"), languages, "slogan"),
         languages=languages,
         requires_partner_approval=node.boolean("requires_partner_approval"),
+        share_of_voice_by_hub=_shares_by_hub(node.table("share_of_voice_by_hub")),
         **colours,
     )
     node.finish()
     return campaign
+
+
+def _shares_by_hub(node: Node | None) -> dict[str, float]:
+    """Hub code → share of voice; the codes are checked against the plan's hubs later."""
+    if node is None:
+        return {}
+    shares = {}
+    for code in node.data:
+        share = node.positive_number(code, MAX_SHARE_OF_VOICE)
+        if share is not None:
+            shares[code] = share
+    return shares
 
 
 def _partner(node: Node) -> Partner | None:
@@ -279,6 +294,7 @@ def _phase(node: Node) -> Phase | None:
         funding_source=node.text("funding_source", default="", max_length=200),
         budget=None if budget is None else Decimal(str(budget)).quantize(Decimal("0.01")),
         currency=currency or "USD",
+        share_of_voice=node.positive_number("share_of_voice", MAX_SHARE_OF_VOICE, default=1.0),
     )
     node.finish()
     return phase
@@ -406,6 +422,9 @@ def _check_references(plan: Plan, problems: Problems) -> None:
     screens = {s.code for s in plan.screens}
     phases = {str(p.number) for p in plan.phases}
     messages = {m.key for m in plan.messages}
+    for code in plan.campaign.share_of_voice_by_hub:
+        if code not in hubs:
+            problems.add(f"campaign.share_of_voice_by_hub.{code}", f"unknown hub {code!r}")
     for phase in plan.phases:
         for code in sorted(phase.hub_codes - hubs):
             problems.add(f"phases[{phase.number}].hubs", f"unknown hub {code!r}")

@@ -29,6 +29,7 @@ from campaign.domain.eligibility import (
     steady_pieces,
     wall_micros,
 )
+from campaign.domain.item_ids import item_id
 from campaign.domain.model import (
     Booking,
     LanguagePolicy,
@@ -37,6 +38,7 @@ from campaign.domain.model import (
     Network,
     Phase,
     Screen,
+    campaign_card,
 )
 from campaign.domain.rotation import Share, effective_policy, language_sequence, rotation
 
@@ -69,7 +71,8 @@ class PlaylistSettings:
 
 @dataclass(frozen=True)
 class PlaylistItem:
-    id: str  # f"{message_key}.v{message_version}.{lang}": the same slide has the same id
+    id: str  # campaign.domain.item_ids.item_id: the same slide has the same id
+    campaign: str  # the campaign's slug
     message_key: str
     message_version: int
     lang: str  # one language code, or the campaign languages joined by "+" (bilingual slide)
@@ -86,7 +89,7 @@ class Playlist:
 
 
 class NoPlayableContent(LookupError):
-    """The campaign has no approved, complete message at all: there is nothing a screen can show."""
+    """The campaign has no approved message and no name to make its card of: nothing to show."""
 
 
 Slot = tuple[Message, int, str | None]  # a message, the booking's slot seconds, the booking key
@@ -106,23 +109,50 @@ def language_policy_of(screen: Screen, network: Network) -> str:
     return LanguagePolicy.PAIR.value
 
 
+def shown_languages(
+    message: Message, langs: tuple[str, ...], policy: str, languages: Sequence[str]
+) -> tuple[str, ...]:
+    """Rule 4, for a message that lacks some campaign languages (one was added after approval):
+    the languages `language_sequence` asked for that the message has. Where it has none of
+    them: under pair nothing (the message's other languages have their own turn); under a
+    one-language policy (alternate, or a single language) its next language after the one asked
+    for, in campaign order, so the slot is not lost. A message is shown in every language it
+    has, and never in one it lacks."""
+    has = message.languages_in(tuple(languages))
+    shown = tuple(lang for lang in langs if lang in has)
+    if shown or not has or policy == LanguagePolicy.PAIR:
+        return shown
+    start = languages.index(langs[0]) if langs and langs[0] in languages else 0
+    return next(
+        (lang,)
+        for step in range(len(languages))
+        if (lang := languages[(start + step) % len(languages)]) in has
+    )
+
+
 def language_items(
     slots: Sequence[Slot],
     policy: str,
     languages: Sequence[str],
     words_per_minute: int,
     made: dict[ItemKey, PlaylistItem] | None = None,
+    campaign: str = "",
 ) -> tuple[PlaylistItem, ...]:
-    """Rule 4. The loop's slots shown in languages as `language_sequence` orders them. `made`
-    remembers items already made (by slot seconds, booking and languages) for reuse."""
+    """Rule 4. The loop's slots shown in languages as `language_sequence` orders them (each
+    message only in the languages it has). `made` remembers items already made (by slot
+    seconds, booking and languages) for reuse; `campaign` is the campaign's slug."""
     made = {} if made is None else made
     items = []
-    for position, langs in language_sequence(len(slots), policy, languages):
+    mode = effective_policy(policy, languages)
+    for position, asked in language_sequence(len(slots), policy, languages):
         message, slot_duration_s, booking_key = slot = slots[position]
+        langs = shown_languages(message, asked, mode, languages)
+        if not langs:
+            continue
         key = (slot_duration_s, booking_key, message.key, langs)
         item = made.get(key)
         if item is None:
-            item = made[key] = make_item(slot, langs, words_per_minute)
+            item = made[key] = make_item(slot, langs, words_per_minute, campaign)
         items.append(item)
     return tuple(items)
 
@@ -146,11 +176,14 @@ def text_words(text: MessageText) -> int:
     return text.words()
 
 
-def make_item(slot: Slot, langs: Sequence[str], words_per_minute: int) -> PlaylistItem:
+def make_item(
+    slot: Slot, langs: Sequence[str], words_per_minute: int, campaign: str = ""
+) -> PlaylistItem:
     message, slot_duration_s, booking_key = slot
     lang = "+".join(langs)
     return PlaylistItem(
-        id=f"{message.key}.v{message.version}.{lang}",
+        id=item_id(campaign, message.key, message.version, lang),
+        campaign=campaign,
         message_key=message.key,
         message_version=message.version,
         lang=lang,
@@ -164,9 +197,9 @@ def make_item(slot: Slot, langs: Sequence[str], words_per_minute: int) -> Playli
 
 def fallback_messages(network: Network) -> list[Message]:
     """Rule 6. What a screen plays when no booking does (nothing eligible, or the hub's phase is not
-    active): the campaign's fallback messages that are approved and complete, by key; if none
-    qualifies, every approved complete message as a last resort. Nothing at all is an error
-    (loaders guarantee a fallback message), so a playlist is never empty."""
+    active): the campaign's fallback messages that are approved, by key; if none qualifies,
+    every approved message; if there is none at all, the campaign's card (its name and slogan,
+    `campaign_card`), so a playlist is never empty whatever a manager pauses or retires."""
     languages = network.campaign.languages
     playable = sorted(
         (m for m in network.messages.values() if message_is_playable(m, languages)),
@@ -174,10 +207,13 @@ def fallback_messages(network: Network) -> list[Message]:
     )
     chosen = [m for m in playable if m.is_fallback] or playable
     if not chosen:
-        raise NoPlayableContent(
-            f"campaign {network.campaign.slug!r} has no approved message complete in "
-            f"{', '.join(languages)}: screens would have nothing to show"
-        )
+        card = campaign_card(network.campaign)
+        if not message_is_playable(card, languages):
+            raise NoPlayableContent(
+                f"campaign {network.campaign.slug!r} has no approved message and no name in "
+                f"{', '.join(languages)}: screens would have nothing of it to show"
+            )
+        chosen = [card]
     return chosen
 
 
@@ -189,13 +225,24 @@ def fallback_playlist(
     the screen's language policy; booking_key None."""
     slots = [(m, settings.fallback_slot_s, None) for m in fallback_messages(network)]
     policy = language_policy_of(screen, network)
-    return language_items(slots, policy, network.campaign.languages, settings.words_per_minute)
+    languages = network.campaign.languages
+    return language_items(
+        slots, policy, languages, settings.words_per_minute, campaign=network.campaign.slug
+    )
 
 
 # --- Rule 8 -------------------------------------------------------------------------------------
 
 
-CANONICAL_FIELDS = ("id", "message_key", "message_version", "lang", "duration_s", "booking_key")
+CANONICAL_FIELDS = (
+    "id",
+    "campaign",
+    "message_key",
+    "message_version",
+    "lang",
+    "duration_s",
+    "booking_key",
+)
 
 
 def playlist_version(items: Sequence[PlaylistItem]) -> str:
@@ -259,6 +306,10 @@ class PlaylistEngine:
             version=version,
             is_fallback=not playing,
         )
+
+    def fallback_for(self, screen: Screen) -> tuple[PlaylistItem, ...]:
+        """Rule 6. The items `screen` plays when nothing is booked, and offline (cached)."""
+        return self._content(self._view(screen).policy, frozenset())[0]
 
     def playing(self, screen: Screen, at: datetime) -> list[Booking]:
         """Rules 1 and 2 at the aware instant `at`: the bookings playing on `screen`, by key (none:
@@ -344,7 +395,8 @@ class PlaylistEngine:
                 self._items.clear()
             slots = self._slots(playing) if playing else self._fallback_slots()
             languages, rate = self.network.campaign.languages, self.settings.words_per_minute
-            items = language_items(slots, policy, languages, rate, self._items)
+            slug = self.network.campaign.slug
+            items = language_items(slots, policy, languages, rate, self._items, slug)
             content = self._contents[policy, playing] = (items, playlist_version(items))
         return content
 

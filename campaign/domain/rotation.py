@@ -49,25 +49,10 @@ def cycle_counts(weights: Sequence[int], max_slots: int = MAX_CYCLE_SLOTS) -> li
     return [weight // divisor for weight in weights]
 
 
-def no_repeat_counts(shares: Sequence[Share], counts: Sequence[int]) -> list[int]:
-    """The no-repeat rule can only hold when no message fills more than half of the loop. A message
-    that would (say weights 3:1) is cut down to the slots of all the other messages together (it
-    then plays every other slot, 1:1), shared among its own bookings by largest remainders: the rule
-    "never twice in a row" wins over the weights. One message alone is never cut."""
-    counts = list(counts)
-    per_message = Counter[str]()
-    for share, count in zip(shares, counts, strict=True):
-        per_message[share.message_key] += count
-    if len(per_message) < 2:
-        return counts
-    message, largest = per_message.most_common(1)[0]
-    others = sum(counts) - largest
-    if largest <= others:
-        return counts
-    mine = [i for i, share in enumerate(shares) if share.message_key == message]
-    for i, count in zip(mine, apportion(others, [counts[i] for i in mine]), strict=True):
-        counts[i] = count
-    return counts
+def spread(count: int, gaps: int) -> list[int]:
+    """`count` slots shared over `gaps` places as evenly as possible, the larger shares spread out
+    rather than bunched at the start (Bresenham): spread(5, 3) == [1, 2, 2]."""
+    return [(g + 1) * count // gaps - g * count // gaps for g in range(gaps)]
 
 
 def can_finish(left: Counter[str], placed: str, remaining: int, first: str) -> bool:
@@ -88,16 +73,66 @@ def can_finish(left: Counter[str], placed: str, remaining: int, first: str) -> b
 def rotation(shares: Sequence[Share], max_slots: int = MAX_CYCLE_SLOTS) -> list[int]:
     """Rule 3. One loop of the shares, as indices into `shares`.
 
-    In one loop each booking appears in proportion to its weight (`cycle_counts`), spread out
-    rather than bunched: smooth weighted round-robin as nginx does for upstreams (every turn each
-    booking gains its weight in credit, the one with the most credit plays and pays the loop's
-    length back; ties go to the earlier share). When two or more messages are eligible the same
-    message never plays twice in a row, across the loop's wrap too: the turn goes to the booking
-    with the most credit among those whose message differs from the previous one and after which
-    the loop can still be finished (`can_finish`). Several bookings of one message share the
-    message's turns; `no_repeat_counts` keeps any message to at most half the loop. Deterministic:
-    the same shares in the same order give the same loop."""
-    counts = no_repeat_counts(shares, cycle_counts([share.weight for share in shares], max_slots))
+    In one loop each booking appears exactly in proportion to its weight (`cycle_counts`): two
+    messages at 3:1 play 3:1. The slots are spread out rather than bunched, and when two or more
+    messages are eligible the same message never plays twice in a row (across the loop's wrap
+    too) wherever the weights leave room for it, that is while no message has more than half of
+    the loop. A message that has more (3:1) repeats, its slots spread as evenly as they can be
+    over the gaps between the others' (`arrange`). Deterministic: the same shares in the same
+    order give the same loop."""
+    return arrange(shares, cycle_counts([share.weight for share in shares], max_slots))
+
+
+def arrange(shares: Sequence[Share], counts: Sequence[int]) -> list[int]:
+    """Rule 3 with each share's slot count given: a loop of exactly `counts[i]` turns of share i.
+
+    When no message has more than half of the turns: smooth weighted round-robin as nginx does
+    for upstreams (every turn each share gains its count in credit, the one with the most credit
+    plays and pays the loop's length back; ties go to the earlier share), where the turn goes to
+    the richest share whose message differs from the previous one and after which the loop can
+    still be finished without a repeat (`can_finish`). When one message has more: the others'
+    loop is arranged first (the same way), and the big message's turns fill the gaps between
+    its turns, `spread` evenly, so its repeats are as short as the weights allow."""
+    per_message = Counter[str]()
+    for share, count in zip(shares, counts, strict=True):
+        per_message[share.message_key] += count
+    total = sum(counts)
+    if len(per_message) > 1:
+        message, largest = per_message.most_common(1)[0]
+        if largest > total - largest:
+            mine = [i for i, share in enumerate(shares) if share.message_key == message]
+            rest = [i for i, share in enumerate(shares) if share.message_key != message]
+            rest_loop = [
+                rest[j] for j in arrange([shares[i] for i in rest], [counts[i] for i in rest])
+            ]
+            mine_loop = [mine[j] for j in smooth_round_robin([counts[i] for i in mine])]
+            loop: list[int] = []
+            taken = 0
+            for gap, size in zip(rest_loop, spread(largest, len(rest_loop)), strict=True):
+                loop.extend(mine_loop[taken : taken + size])
+                loop.append(gap)
+                taken += size
+            return loop
+    return _no_repeat_round_robin(shares, counts)
+
+
+def smooth_round_robin(counts: Sequence[int]) -> list[int]:
+    """Smooth weighted round-robin over exact counts, with no other rule."""
+    total = sum(counts)
+    credit = [0] * len(counts)
+    loop = []
+    for _ in range(total):
+        for i, count in enumerate(counts):
+            credit[i] += count
+        chosen = max(range(len(counts)), key=credit.__getitem__)
+        credit[chosen] -= total
+        loop.append(chosen)
+    return loop
+
+
+def _no_repeat_round_robin(shares: Sequence[Share], counts: Sequence[int]) -> list[int]:
+    """Smooth weighted round-robin over exact counts where no message plays twice in a row
+    (callers make sure no message has more than half of the turns)."""
     total = sum(counts)
     playing = [i for i, count in enumerate(counts) if count]
     left = Counter[str]()

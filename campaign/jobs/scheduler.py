@@ -12,17 +12,15 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from campaign.jobs import tasks
+from campaign.services.clock import clock_of
 
 log = logging.getLogger(__name__)
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def add_jobs(
-    scheduler: BaseScheduler, app: Flask, clock: Callable[[], datetime] = _utc_now
+    scheduler: BaseScheduler, app: Flask, clock: Callable[[], datetime] | None = None
 ) -> None:
+    clock = clock or clock_of(app).now
     interval = app.config["RENDITION_INTERVAL_S"]
 
     def prepare() -> None:

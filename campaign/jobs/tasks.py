@@ -6,13 +6,13 @@ from datetime import datetime
 
 from flask import Flask
 
-from campaign.services import renditions, storage
+from campaign.services import playback, storage
 
 
 def prepare_renditions(app: Flask, at: datetime) -> dict[str, int]:
     """Draw ahead the slides that screens will need, so no poll waits for Pillow."""
     with app.app_context():
-        return renditions.prepare_renditions(at)
+        return playback.prepare_renditions(at)
 
 
 def collect_unreferenced_files(app: Flask, at: datetime) -> int:

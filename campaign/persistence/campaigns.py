@@ -52,6 +52,8 @@ class Campaign(db.Model):
     foreground: Mapped[str] = mapped_column(String(7), default="#FFFFFF")
     accent: Mapped[str] = mapped_column(String(7), default="#FFC72C")
     requires_partner_approval: Mapped[bool] = mapped_column(default=False)
+    # Hub code → the campaign's share of voice there, over its phases' own (equal: 1).
+    share_of_voice_by_hub: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
 
     partners: Mapped[list[Partner]] = relationship(
         secondary=campaign_partners, back_populates="campaigns", order_by="Partner.slug"
@@ -100,6 +102,7 @@ class Phase(db.Model):
     budget: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     funding_status: Mapped[str] = mapped_column(String(12), default="pending")
+    share_of_voice: Mapped[float] = mapped_column(default=1.0)
 
     campaign: Mapped[Campaign] = relationship(back_populates="phases")
     hubs: Mapped[list[Hub]] = relationship(secondary=phase_hubs, order_by="Hub.code")

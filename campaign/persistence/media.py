@@ -40,6 +40,8 @@ class Rendition(db.Model):
         UniqueConstraint("message_version_id", "lang", "width", "height", "source_hash"),
         # Rows of text slides have no poster; NULLs never clash, so this binds posters only.
         UniqueConstraint("poster_id", "width", "height", "source_hash"),
+        # A campaign's card (its name and slogan, the last-resort slide) has neither.
+        UniqueConstraint("campaign_id", "lang", "width", "height", "source_hash"),
         Index("ix_renditions_poster", "poster_id"),
     )
 
@@ -48,6 +50,7 @@ class Rendition(db.Model):
         ForeignKey("message_versions.id", ondelete="CASCADE")
     )
     poster_id: Mapped[int | None] = mapped_column(ForeignKey("posters.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     source_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
     source_hash: Mapped[str] = mapped_column(String(64))
     lang: Mapped[str] = mapped_column(String(12))

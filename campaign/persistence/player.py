@@ -22,13 +22,15 @@ class PlayRecord(db.Model):
         UniqueConstraint("screen_id", "play_id"),
         Index("ix_play_records_started", "started_at"),
         Index("ix_play_records_message", "message_key", "started_at"),
+        Index("ix_play_records_campaign", "campaign", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     screen_id: Mapped[int] = mapped_column(ForeignKey("screens.id", ondelete="CASCADE"))
     play_id: Mapped[uuid.UUID] = mapped_column(Uuid())
     item_id: Mapped[str] = mapped_column(String(200))
-    # Parsed from item_id ("<key>.v<version>.<lang>") so reports need no join to the playlist.
+    # Parsed from item_id (campaign.domain.item_ids) so reports need no join to the playlist.
+    campaign: Mapped[str | None] = mapped_column(String(80))
     message_key: Mapped[str] = mapped_column(String(80))
     message_version: Mapped[int | None]
     lang: Mapped[str | None] = mapped_column(String(12))

@@ -43,14 +43,6 @@ def campaign_row(slug: str | None = None) -> c_rows.Campaign | None:
     return rows[0] if len(rows) == 1 else None
 
 
-def playing_campaign_row(slug: str | None = None) -> c_rows.Campaign | None:
-    """The campaign screens play: the one named, else the first one created. Screens play one
-    campaign per installation; a second campaign can be prepared without taking them off air."""
-    if slug:
-        return db.session.scalar(select(c_rows.Campaign).filter_by(slug=slug))
-    return db.session.scalar(select(c_rows.Campaign).order_by(c_rows.Campaign.id).limit(1))
-
-
 def to_campaign(row: c_rows.Campaign) -> Campaign:
     return Campaign(
         slug=row.slug,
@@ -61,6 +53,7 @@ def to_campaign(row: c_rows.Campaign) -> Campaign:
         foreground=row.foreground,
         accent=row.accent,
         requires_partner_approval=row.requires_partner_approval,
+        share_of_voice_by_hub=dict(row.share_of_voice_by_hub or {}),
     )
 
 
@@ -121,6 +114,7 @@ def to_phase(row: c_rows.Phase) -> Phase:
         funding_source=row.funding_source,
         budget=row.budget,
         currency=row.currency,
+        share_of_voice=row.share_of_voice,
     )
 
 
@@ -232,9 +226,12 @@ def _phases(row: c_rows.Campaign) -> list[Phase]:
     return [to_phase(p) for p in phases]
 
 
-def load_network(row: c_rows.Campaign) -> Network:
-    """Everything the playlist rules need about one campaign, with the live message versions."""
-    hubs, zones, screens = _places()
+def load_network(
+    row: c_rows.Campaign, places: tuple[list[Hub], list[Zone], list[Screen]] | None = None
+) -> Network:
+    """Everything the playlist rules need about one campaign, with the live message versions.
+    `places` (from `_places`) saves reading the hubs again for each of several campaigns."""
+    hubs, zones, screens = places or _places()
     messages = {}
     for message in _messages(row):
         version = live_version(message)
@@ -249,6 +246,18 @@ def load_network(row: c_rows.Campaign) -> Network:
         messages=messages,
         bookings=tuple(_bookings(row)),
     )
+
+
+def campaign_rows() -> list[c_rows.Campaign]:
+    """Every campaign, by slug."""
+    return list(db.session.scalars(select(c_rows.Campaign).order_by(c_rows.Campaign.slug)))
+
+
+def load_networks() -> list[tuple[c_rows.Campaign, Network]]:
+    """Every campaign with its network (the places read once for all of them), by slug."""
+    rows = campaign_rows()
+    places = _places() if rows else None
+    return [(row, load_network(row, places)) for row in rows]
 
 
 def read_plan(row: c_rows.Campaign) -> Plan:

@@ -111,15 +111,42 @@ class ColumnSpec:
 
         `final` evens out the line lengths (same line count, so the same height).
         """
+        return self._layout(body_px, emphasis, final, None)
+
+    def fits(self, body_px: int, emphasis: float = 1.0) -> bool:
+        """Whether the column at this size fits: build()'s answer, but it stops measuring
+        as soon as the column is sure to be too tall (most sizes a search tries are)."""
+        column = self._layout(body_px, emphasis, False, self.height)
+        return column is not None and column.height <= self.height
+
+    def _layout(
+        self, body_px: int, emphasis: float, final: bool, limit: int | None
+    ) -> Column | None:
+        """The column, or None if a word is too wide or (with `limit`) it is taller than that.
+
+        Every item adds a height and a gap that are never negative, and a block of n lines is
+        at least ascent + (n - 1) line heights + descent tall: so once the items so far, or
+        a lower bound of the next block, pass `limit`, the whole column would too.
+        """
         items: list[tuple[int, TextBlock | Rule]] = []
-        items.append(
-            (0, Rule(round(body_px * 2.2), max(4, round(body_px * 0.14)), self.palette.accent))
-        )
+        used = 0
+
+        def add(gap: int, item: TextBlock | Rule) -> bool:
+            nonlocal used
+            items.append((gap, item))
+            used += gap + item.height
+            return limit is None or used <= limit
+
+        if not add(
+            0, Rule(round(body_px * 2.2), max(4, round(body_px * 0.14)), self.palette.accent)
+        ):
+            return None
         previous = "bar"
         for index, (lang, text) in enumerate(self.parts):
             if index:
                 rule = Rule(self.width, max(3, round(body_px * 0.1)), self.palette.accent)
-                items.append((round(body_px * 0.9), rule))
+                if not add(round(body_px * 0.9), rule):
+                    return None
                 previous = "rule"
             fields = (
                 self.labels.get(lang, ""),
@@ -131,31 +158,42 @@ class ColumnSpec:
             for role, words in zip(ROLES, fields, strict=True):
                 if not words.strip():
                     continue
-                block = self._block(role, lang, words, body_px, emphasis, final)
-                if block is None:
+                gap = round(body_px * GAP_AFTER[previous])
+                room = None if limit is None else limit - used - gap
+                block = self._block(role, lang, words, body_px, emphasis, final, room)
+                if block is None or not add(gap, block):
                     return None
-                items.append((round(body_px * GAP_AFTER[previous]), block))
                 previous = role
         return Column(tuple(items), body_px)
 
     def _block(
-        self, role: str, lang: str, words: str, body_px: int, emphasis: float, final: bool
+        self,
+        role: str,
+        lang: str,
+        words: str,
+        body_px: int,
+        emphasis: float,
+        final: bool,
+        room: int | None = None,
     ) -> TextBlock | None:
+        """The block of one role; None if a word is too wide or it cannot be `room` tall."""
         full, floor, bold, leading, accent = STYLES[role]
         px = max(self.min_px, round(body_px * (floor + (full - floor) * emphasis)))
         font = self.book.get(px, bold=bold)
+        max_lines = None
+        if room is not None:
+            ascent, descent = font.getmetrics()
+            if room < ascent + descent:
+                return None
+            max_lines = (room - ascent - descent) // round(px * leading) + 1
         if final:
             lines = wrap_even(words, font, self.width, balance=role == "headline")
         else:
-            lines = wrap(words, font, self.width)
-        if lines is None:
+            lines = wrap(words, font, self.width, max_lines=max_lines)
+        if lines is None or (max_lines is not None and len(lines) > max_lines):
             return None
         fill = self.palette.accent_text if accent else self.palette.fg
         return make_block(lines, font, role=role, lang=lang, fill=fill, leading=leading)
-
-    def fits(self, body_px: int, emphasis: float = 1.0) -> bool:
-        column = self.build(body_px, emphasis)
-        return column is not None and column.height <= self.height
 
 
 def _largest(lo: int, hi: int, ok: Callable[[int], bool]) -> int:
@@ -169,11 +207,15 @@ def _largest(lo: int, hi: int, ok: Callable[[int], bool]) -> int:
     return lo
 
 
-def fit_column(spec: ColumnSpec, max_px: int, screen: tuple[int, int]) -> Column:
+def fit_column(
+    spec: ColumnSpec, max_px: int, screen: tuple[int, int], *, final: bool = True
+) -> Column:
     """The column at the largest body size that fits (binary search from the minimum).
 
     If even the smallest body size does not fit, the headline and hotline give up some of
     their extra size; if that is not enough, SlideDoesNotFit says how much to cut.
+    Without `final` the lines are not evened out: the sizes and the verdict are the same,
+    the line breaks may differ, for checks that draw nothing.
     """
     if spec.fits(spec.min_px):
         px, emphasis = _largest(spec.min_px, max(spec.min_px, max_px), spec.fits), 1.0
@@ -182,9 +224,10 @@ def fit_column(spec: ColumnSpec, max_px: int, screen: tuple[int, int]) -> Column
         px, emphasis = spec.min_px, step / EMPHASIS_STEPS
     else:
         raise _does_not_fit(spec, spec.build(spec.min_px, 0.0), screen)
-    even = spec.build(px, emphasis, final=True)
-    if even is not None and even.height <= spec.height:
-        return even
+    if final:
+        even = spec.build(px, emphasis, final=True)
+        if even is not None and even.height <= spec.height:
+            return even
     greedy = spec.build(px, emphasis)  # evening out changed an ink box: keep what was measured
     assert greedy is not None
     return greedy

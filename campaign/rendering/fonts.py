@@ -24,6 +24,13 @@ def _font_bytes(path: Path) -> bytes:
         ) from None
 
 
+class BookFont(ImageFont.FreeTypeFont):
+    """A font of a book; `measure_key` names its file and size, so that measurements of it
+    can be shared with any other face of the same file and size (textfit caches them)."""
+
+    measure_key: tuple[str, int, int]
+
+
 class FontBook:
     """Fonts of one family at any pixel size, cached for the life of the book.
 
@@ -32,15 +39,18 @@ class FontBook:
 
     def __init__(self, font_dir: Path = FONT_DIR) -> None:
         self.font_dir = Path(font_dir)
-        self._cache: dict[tuple[int, bool], ImageFont.FreeTypeFont] = {}
+        self._cache: dict[tuple[int, bool], BookFont] = {}
 
-    def get(self, size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
+    def get(self, size: int, *, bold: bool = False) -> BookFont:
         key = (size, bold)
         font = self._cache.get(key)
         if font is None:
-            data = _font_bytes(self.font_dir / (BOLD if bold else REGULAR))
+            path = self.font_dir / (BOLD if bold else REGULAR)
+            data = _font_bytes(path)
             # BASIC layout: the same glyph positions whether or not libraqm is installed,
             # so the same slide gives the same bytes everywhere (Spanish needs no shaping).
-            font = ImageFont.truetype(BytesIO(data), size, layout_engine=ImageFont.Layout.BASIC)
+            font = BookFont(BytesIO(data), size, layout_engine=ImageFont.Layout.BASIC)
+            # The hash of the bytes (computed once per bytes object) tells a changed file apart.
+            font.measure_key = (str(path), hash(data), size)
             self._cache[key] = font
         return font

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from PIL import ImageDraw, ImageFont
@@ -16,14 +18,51 @@ Box = tuple[int, int, int, int]
 _SPACES = re.compile(r"[ \t]+")  # not str.split(): a no-break space must keep words together
 _URL_PIECES = re.compile(r"[^/.\-?&=_#]*[/.\-?&=_#]?")
 
+# Measuring is the cost of fitting (FreeType loads and hints every glyph of the string each
+# time), and fitting measures the same strings again and again: keep the boxes, keyed on the
+# font's file and size (fonts.BookFont.measure_key) rather than on a face, so entries outlive
+# the per-rendering FontBook and hold no face alive. Plain values: safe to share by threads.
+INK_CACHE_SIZE = 32768
+_ink_cache: OrderedDict[tuple[object, str], Box] = OrderedDict()
+_ink_lock = threading.Lock()
 
-def ink(font: Font, text: str) -> tuple[int, int, int, int]:
+
+def _measure(font: Font, text: str) -> Box:
+    return tuple(int(v) for v in font.getbbox(text, anchor="ls"))  # type: ignore[return-value]
+
+
+def ink(font: Font, text: str) -> Box:
     """Box of `text` drawn with its baseline-left at (0, 0), from FreeType's glyph metrics.
 
     Never smaller than the ink (it may include a side bearing), so keeping these boxes inside
-    an area keeps every drawn pixel inside it.
+    an area keeps every drawn pixel inside it. Remembered for fonts from a FontBook.
     """
-    return tuple(int(v) for v in font.getbbox(text, anchor="ls"))  # type: ignore[return-value]
+    font_key = getattr(font, "measure_key", None)
+    if font_key is None:
+        return _measure(font, text)
+    key = (font_key, text)
+    with _ink_lock:
+        box = _ink_cache.get(key)
+        if box is not None:
+            _ink_cache.move_to_end(key)
+            return box
+    box = _measure(font, text)  # outside the lock: other threads measure meanwhile
+    with _ink_lock:
+        _ink_cache[key] = box
+        if len(_ink_cache) > INK_CACHE_SIZE:
+            _ink_cache.popitem(last=False)
+    return box
+
+
+def clear_ink_cache() -> None:
+    """Forget every remembered measurement (benchmarks time cold fits with it)."""
+    with _ink_lock:
+        _ink_cache.clear()
+
+
+def ink_cache_size() -> int:
+    """How many measurements are remembered."""
+    return len(_ink_cache)
 
 
 def ink_width(font: Font, text: str) -> int:
@@ -36,7 +75,10 @@ def _words(paragraph: str) -> list[str]:
     return [w for w in _SPACES.split(paragraph.strip()) if w]
 
 
-def _greedy(words: list[str], font: Font, max_width: int) -> list[str] | None:
+def _greedy(
+    words: list[str], font: Font, max_width: int, max_lines: int | None = None
+) -> list[str] | None:
+    """Greedy lines; with `max_lines`, stops once it has finished more lines than that."""
     lines: list[str] = []
     current = words[0]
     if ink_width(font, current) > max_width:
@@ -49,21 +91,33 @@ def _greedy(words: list[str], font: Font, max_width: int) -> list[str] | None:
         if ink_width(font, word) > max_width:
             return None
         lines.append(current)
+        if max_lines is not None and len(lines) > max_lines:
+            return lines
         current = word
     lines.append(current)
     return lines
 
 
-def wrap(text: str, font: Font, max_width: int) -> list[str] | None:
-    """Greedy word wrap; None when a single word is wider than `max_width`."""
+def wrap(
+    text: str, font: Font, max_width: int, *, max_lines: int | None = None
+) -> list[str] | None:
+    """Greedy word wrap; None when a single word is wider than `max_width`.
+
+    With `max_lines`, wrapping stops as soon as the text is known to need more lines: the
+    result then has max_lines + 1 lines and is not the whole text (for fit tests, which
+    only need to know that it is too tall).
+    """
     lines: list[str] = []
     for paragraph in text.splitlines():
         words = _words(paragraph)
         if words:
-            greedy = _greedy(words, font, max_width)
+            room = None if max_lines is None else max_lines - len(lines)
+            greedy = _greedy(words, font, max_width, room)
             if greedy is None:
                 return None
             lines.extend(greedy)
+            if max_lines is not None and len(lines) > max_lines:
+                return lines[: max_lines + 1]
     return lines
 
 

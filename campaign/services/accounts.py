@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from campaign.domain.roles import Role
 from campaign.extensions import db
-from campaign.persistence.accounts import User
+from campaign.persistence.accounts import User as User  # re-exported for the web's type hints
 from campaign.persistence.campaigns import Partner
 from campaign.services.errors import Conflict, Invalid, NotFound
 from campaign.services.records import Page, PageRequest, check_version, commit, paginate
 
-ROLES = ("admin", "manager", "partner")
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 USER_SORTS = {"email", "name", "role", "created_at", "last_login_at"}
@@ -44,12 +44,11 @@ def add_user(
     email = email.strip().lower()
     if not _EMAIL.match(email):
         raise Invalid(f"{email!r} is not an e-mail address")
-    if role not in ROLES:
-        raise Invalid(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    _check_role(role)
     _check_password(password)
     if db.session.scalar(select(User.id).filter_by(email=email)) is not None:
         raise Conflict(f"a user with e-mail {email} already exists")
-    if role == "partner" and partner_id is None:
+    if role == Role.PARTNER and partner_id is None:
         if not partner_slug:
             raise Invalid("a partner user needs --partner, the slug of their organisation")
         partner_id = db.session.scalar(select(Partner.id).filter_by(slug=partner_slug))
@@ -69,6 +68,11 @@ def add_user(
     return user
 
 
+def _check_role(role: str) -> None:
+    if role not in set(Role):
+        raise Invalid(f"role must be one of {', '.join(Role)}, not {role!r}")
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
@@ -78,7 +82,7 @@ def _check_password(password: str) -> None:
 
 def _partner_for(role: str, partner_id: int | None) -> int | None:
     """Partner users belong to exactly one organisation; staff belong to none."""
-    if role != "partner":
+    if role != Role.PARTNER:
         if partner_id is not None:
             raise Invalid("only partner users belong to a partner organisation")
         return None
@@ -111,9 +115,8 @@ def update_user(
     ):
         raise Conflict("you cannot change your own role or deactivate yourself")
     role = changes.get("role", user.role)
-    if role not in ROLES:
-        raise Invalid(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-    partner_id = changes.get("partner_id", user.partner_id if role == "partner" else None)
+    _check_role(role)
+    partner_id = changes.get("partner_id", user.partner_id if role == Role.PARTNER else None)
     partner_id = _partner_for(role, partner_id)
     ends_sessions = (
         role != user.role

@@ -8,8 +8,8 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from campaign.extensions import db
 from campaign.persistence.audit import AuditEvent
+from campaign.services import clock
+from campaign.services.records import Page, PageRequest, paginate
 
 SOURCES = ("web", "api", "cli", "scheduler", "system")
 REDACTED = "[redacted]"
@@ -150,7 +152,7 @@ def _row(action: str, obj: object, before: Any, after: Any, at: datetime) -> dic
 def _after_flush(session: Session, _flush: UOWTransaction) -> None:
     # Rows are written with a Core insert in the same transaction: the change and its record
     # commit or roll back together, and no second flush is needed.
-    now = datetime.now(UTC)
+    now = clock.now()
     rows = []
     for obj in session.new:
         if _audited(obj):
@@ -173,7 +175,7 @@ def record(
     """Add an event that is not a row change (a sign-in, a refused sign-in); callers commit."""
     db.session.add(
         AuditEvent(
-            at=datetime.now(UTC),
+            at=clock.now(),
             actor_id=current_actor().user_id,
             actor=current_actor().label,
             source=current_actor().source,
@@ -187,6 +189,7 @@ def record(
 
 
 FILTERS = ("entity", "entity_id", "action", "source", "actor_id")
+EVENT_SORTS = {"at", "entity", "action"}
 
 
 def events_query(filters: dict[str, Any], since: datetime | None, until: datetime | None) -> Any:
@@ -200,6 +203,20 @@ def events_query(filters: dict[str, Any], since: datetime | None, until: datetim
     if until is not None:
         query = query.where(AuditEvent.at < until)
     return query
+
+
+def list_events(filters: dict[str, Any], request: PageRequest) -> Page:
+    """A page of the events matching the filters (and "since"/"until" in them), newest first
+    unless the request sorts otherwise."""
+    if not request.sort:
+        request = replace(request, sort="-at")
+    query = events_query(filters, filters.get("since"), filters.get("until"))
+    return paginate(query, AuditEvent, request, EVENT_SORTS)
+
+
+def export_events(filters: dict[str, Any]) -> Iterator[str]:
+    """The events matching the filters (and "since"/"until" in them) as CSV lines, oldest first."""
+    return export_csv(events_query(filters, filters.get("since"), filters.get("until")))
 
 
 CSV_COLUMNS = ("id", "at", "actor_id", "actor", "source", "action", "entity", "entity_id")

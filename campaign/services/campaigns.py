@@ -10,7 +10,8 @@ from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign, Partner, Phase, campaign_partners
 from campaign.persistence.network import Hub
-from campaign.services.errors import Invalid, NotFound
+from campaign.persistence.queries import live_version
+from campaign.services.errors import Conflict, Invalid, NotFound
 from campaign.services.records import (
     Page,
     PageRequest,
@@ -67,6 +68,44 @@ def list_campaigns(user: User, request: PageRequest) -> Page:
     return paginate(visible_campaigns(user), Campaign, request, CAMPAIGN_SORTS)
 
 
+def _check_shares(row: Campaign) -> None:
+    """Hub shares of voice name hubs that exist (the schema checks they are positive)."""
+    codes = set(row.share_of_voice_by_hub or {})
+    known = set(db.session.scalars(select(Hub.code).where(Hub.code.in_(codes)))) if codes else set()
+    unknown = sorted(codes - known)
+    if unknown:
+        raise Invalid(f"share_of_voice_by_hub names hubs that do not exist: {unknown}")
+
+
+def languages_in_use(row: Campaign, languages: set[str]) -> dict[str, list[str]]:
+    """Of `languages`, those the campaign's playable versions (approved or paused) have a text
+    in: language → the keys of the messages using it."""
+    used: dict[str, list[str]] = {}
+    for message in row.messages:
+        live = live_version(message)
+        for text in live.texts if live else ():
+            if text.lang in languages and text.headline.strip() and text.body.strip():
+                used.setdefault(text.lang, []).append(message.key)
+    return used
+
+
+def _change_languages(row: Campaign, languages: list[str], confirmed: bool) -> None:
+    """Set the campaign's languages. Removing one that approved versions use is refused, naming
+    them, unless the manager confirms: then those messages play in the languages left. Names
+    and slogans in a removed language go with it."""
+    removed = set(row.languages) - set(languages)
+    used = languages_in_use(row, removed)
+    if used and not confirmed:
+        uses = "; ".join(f"{lang}: {', '.join(keys)}" for lang, keys in sorted(used.items()))
+        raise Conflict(
+            f"approved messages use the language(s) you are removing ({uses}); they would stop "
+            "showing it. Send confirm_language_removal: true to remove it anyway"
+        )
+    row.languages = languages
+    row.names = {k: v for k, v in (row.names or {}).items() if k not in removed}
+    row.slogans = {k: v for k, v in (row.slogans or {}).items() if k not in removed}
+
+
 def _check_campaign(row: Campaign) -> None:
     missing = [lang for lang in row.languages if not (row.names or {}).get(lang, "").strip()]
     if missing:
@@ -93,19 +132,27 @@ def create_campaign(values: dict[str, Any]) -> Campaign:
     row = Campaign(**values)
     row.partners = _partners(partner_ids)
     _check_campaign(row)
+    _check_shares(row)
     db.session.add(row)
     commit(f"campaign {row.slug}")
     return row
 
 
 def update_campaign(campaign_id: int, user: User, changes: dict[str, Any]) -> Campaign:
+    """Change a campaign. Adding a language never takes a message off the screens (they play
+    in the languages they have until a version with it is approved); removing one is guarded
+    (`_change_languages`)."""
     changes = dict(changes)
     row = get_campaign(campaign_id, user)
     check_version(row, changes.pop("version", None), f"campaign {row.slug}")
+    confirmed = changes.pop("confirm_language_removal", False)
     if "partner_ids" in changes:
         row.partners = _partners(changes.pop("partner_ids"))
+    if "languages" in changes:
+        _change_languages(row, changes.pop("languages"), confirmed)
     assign(row, changes)
     _check_campaign(row)
+    _check_shares(row)
     commit(f"campaign {row.slug}")
     return row
 

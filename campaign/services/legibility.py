@@ -22,7 +22,7 @@ from campaign.persistence.queries import (
 )
 from campaign.rendering.colours import contrast_ratio, parse_hex
 from campaign.rendering.legibility import MIN_CONTRAST, MIN_TEXT_SHARE
-from campaign.rendering.slides import SlideDoesNotFit, SlideNotLegible, render_text_slide
+from campaign.rendering.slides import SlideDoesNotFit, SlideNotLegible, check_text_slide
 from campaign.services.renditions import LANG_LABELS
 
 # Checked when no screen is registered yet: the two usual full-HD shapes.
@@ -45,7 +45,7 @@ def _sizes_in_use(row: c_rows.Campaign, at: datetime) -> tuple[list[tuple[int, i
     return sizes, bilingual
 
 
-def _draw(
+def _check(
     texts: list[tuple[str, MessageText]],
     size: tuple[int, int],
     campaign: Campaign,
@@ -53,7 +53,8 @@ def _draw(
     link: str,
     share: float,
 ) -> None:
-    render_text_slide(
+    """Raise what drawing the slide would raise; measures the layout, draws nothing."""
+    check_text_slide(
         texts if len(texts) > 1 else texts[0][1],
         width=size[0],
         height=size[1],
@@ -67,7 +68,7 @@ def _draw(
 
 def _words_to_cut(texts, size, campaign, partners, link, share) -> int | None:  # type: ignore[no-untyped-def]
     """How many words of the longest body must go for the slide to fit; None if cutting the
-    body is not enough. Bisects on the body's length: a handful of drawings."""
+    body is not enough. Bisects on the body's length: a handful of layout checks."""
     index = max(range(len(texts)), key=lambda i: len(texts[i][1].body.split()))
     lang, text = texts[index]
     words = text.body.split()
@@ -76,7 +77,7 @@ def _words_to_cut(texts, size, campaign, partners, link, share) -> int | None:  
         trial = list(texts)
         trial[index] = (lang, replace(text, body=" ".join(words[:keep])))
         try:
-            _draw(trial, size, campaign, partners, link, share)
+            _check(trial, size, campaign, partners, link, share)
         except SlideNotLegible:
             return False
         return True
@@ -104,7 +105,7 @@ def _problem(
     langs = "+".join(lang for lang, _ in texts)
     where = f"{shape} {width}×{height}, {langs}{' (bilingual)' if len(texts) > 1 else ''}"
     try:
-        _draw(texts, size, campaign, partners, link, share)
+        _check(texts, size, campaign, partners, link, share)
     except SlideDoesNotFit as exc:
         cut = _words_to_cut(texts, size, campaign, partners, link, share)
         if cut is None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from campaign.domain.model import MessageStatus
+from campaign.domain.roles import STAFF, Role
 from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign
@@ -28,7 +29,6 @@ from campaign.services.records import Page, PageRequest, check_version, commit, 
 MESSAGE_SORTS = {"key", "topic"}
 MESSAGE_FILTERS = ("campaign_id", "key", "topic", "is_fallback")
 TEXT_FIELDS = ("headline", "body", "call_to_action", "hotline")
-STAFF = ("admin", "manager")
 
 
 def get_message(message_id: int, user: User) -> Message:
@@ -183,11 +183,24 @@ def _latest_in(message: Message, status: MessageStatus, number: int | None) -> M
     return latest
 
 
+def missing_languages(message: Message) -> list[str]:
+    """The campaign languages the message's newest version has no headline and body in: an
+    incomplete message, which cannot be sent for review until it has every language (its
+    approved version keeps playing in the languages it has meanwhile)."""
+    latest = message.latest
+    languages = tuple(message.campaign.languages)
+    return (
+        list(languages)
+        if latest is None
+        else to_message(message, latest).missing_languages(languages)
+    )
+
+
 def submit(message_id: int, user: User, *, number: int | None = None) -> MessageVersion:
     """Send the draft for review, once every campaign language has a headline and body."""
     message = get_message(message_id, user)
     draft = _latest_in(message, MessageStatus.DRAFT, number)
-    missing = to_message(message, draft).missing_languages(tuple(message.campaign.languages))
+    missing = missing_languages(message)
     if missing:
         raise Invalid(f"the draft needs a headline and body in {', '.join(missing)}")
     draft.status = MessageStatus.IN_REVIEW.value
@@ -202,7 +215,7 @@ def may_approve(user: User, message: Message, version: MessageVersion) -> str | 
     if user.id == version.author_id or user.id in (version.editor_ids or []):
         return "the author or an editor of a version cannot approve it"
     if campaign.requires_partner_approval:
-        if user.role != "partner" or user.partner_id not in {p.id for p in campaign.partners}:
+        if user.role != Role.PARTNER or user.partner_id not in {p.id for p in campaign.partners}:
             return "this campaign needs approval by one of its partner organisations"
         return None
     if user.role not in STAFF:
@@ -238,7 +251,7 @@ def reject(
     """Send the version under review back to draft, with the reviewer's reason."""
     message = get_message(message_id, user)
     version = _latest_in(message, MessageStatus.IN_REVIEW, number)
-    if user.role == "partner" and may_approve(user, message, version) is not None:
+    if user.role == Role.PARTNER and may_approve(user, message, version) is not None:
         raise Forbidden("only a reviewer of this campaign can send it back")
     version.status = MessageStatus.DRAFT.value
     if comment.strip():
@@ -317,3 +330,8 @@ def add_comment(
     db.session.add(row)
     commit("comment")
     return row
+
+
+def live_version_of(message: Message) -> MessageVersion | None:
+    """The version screens may show: the newest approved or paused one; None if there is none."""
+    return live_version(message)

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
-from campaign.domain.model import Message, Network, Phase, PhaseStatus, Screen
+from campaign.domain.model import CAMPAIGN_CARD_KEY, Network, Phase, PhaseStatus, Screen
 from campaign.domain.phases import phase_status
-from campaign.domain.playlist import (
-    NoPlayableContent,
-    PlaylistEngine,
-    PlaylistItem,
-    PlaylistSettings,
-)
+from campaign.domain.playlist import PlaylistItem
 from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign as CampaignRow
 from campaign.persistence.network import Screen as ScreenRow
-from campaign.persistence.queries import load_network
 from campaign.services.campaigns import visible_campaigns
-from campaign.services.renditions import Asset, Renditions
+from campaign.services.playback import NoCampaign, Playback
+from campaign.services.renditions import Asset
 
 
 @dataclass(frozen=True)
@@ -36,8 +31,9 @@ class PhaseView:
 @dataclass(frozen=True)
 class ItemView:
     item: PlaylistItem
-    headline: str
-    asset: Asset | None
+    headline: str  # "" for another campaign's item the user may not see
+    asset: Asset | None  # None: not drawn yet, or another campaign's the user may not see
+    visible: bool
 
 
 @dataclass(frozen=True)
@@ -48,10 +44,10 @@ class ScreenView:
     local_time: datetime
     items: tuple[ItemView, ...]
     is_fallback: bool
-    valid_until: datetime | None
-    version: str
+    valid_until: datetime
+    version: str  # the poll's version (its ETag); "" while some picture is not drawn yet
+    campaigns: tuple[str, ...]
     last_seen_at: datetime | None
-    problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,78 +66,88 @@ def _phase_view(phase: Phase, network: Network, at: datetime) -> PhaseView:
     return PhaseView(phase, phase_status(phase, today), timezone)
 
 
-def _headline(message: Message | None, lang: str) -> str:
-    if message is None:
-        return ""
-    first = lang.split("+")[0]
-    text = message.texts.get(first)
-    return text.headline if text else message.key
+def _headline(network: Network, item: PlaylistItem) -> str:
+    first = item.lang.split("+")[0]
+    if item.message_key == CAMPAIGN_CARD_KEY:
+        return network.campaign.names.get(first, network.campaign.slug)
+    message = network.messages.get(item.message_key)
+    text = message.texts.get(first) if message else None
+    return text.headline if text else item.message_key
+
+
+def screen_view(
+    playback: Playback,
+    code: str,
+    at: datetime,
+    visible: Collection[str],
+    last_seen_at: datetime | None = None,
+    *,
+    draw: bool = True,
+) -> ScreenView:
+    """What the screen plays at `at`, as the poll answers it (`Playback.screen_playlist`), with
+    each item's headline; items of campaigns not in `visible` show no words or picture."""
+    playlist = playback.screen_playlist(code, at, draw=draw)
+    screen = playlist.screen
+    network = next(iter(playback.networks.values()))
+    hub = network.hubs[screen.hub_code]
+    zone = ZoneInfo(hub.timezone)
+    items = []
+    for shown in playlist.items:
+        seen = shown.item.campaign in visible
+        headline = _headline(playback.networks[shown.item.campaign], shown.item) if seen else ""
+        items.append(ItemView(shown.item, headline, shown.asset if seen else None, seen))
+    return ScreenView(
+        screen=screen,
+        hub_name=hub.name,
+        zone_name=network.zones[(screen.hub_code, screen.zone_code)].name,
+        local_time=at.astimezone(zone),
+        items=tuple(items),
+        is_fallback=playlist.is_fallback,
+        valid_until=playlist.valid_until.astimezone(zone),
+        version=playlist.version,
+        campaigns=playlist.campaigns,
+        last_seen_at=last_seen_at,
+    )
+
+
+def _visible_slugs(user: User) -> set[str]:
+    return set(db.session.scalars(visible_campaigns(user).with_only_columns(CampaignRow.slug)))
+
+
+def screen_preview(code: str, at: datetime, user: User) -> ScreenView | None:
+    """What one screen plays at `at`, drawn as the screen gets it; None: no such screen, or no
+    campaign the user may see."""
+    visible = _visible_slugs(user)
+    if not visible:
+        return None
+    try:
+        playback = Playback()
+    except NoCampaign:
+        return None
+    if code not in playback.screens:
+        return None
+    seen = db.session.scalar(select(ScreenRow.last_seen_at).where(ScreenRow.code == code))
+    return screen_view(playback, code, at, visible, seen)
 
 
 def build_overview(
     at: datetime, user: User, screen_code: str | None = None, slug: str | None = None
 ) -> Overview | None:
-    """What every screen (or one) plays at `at`: the same engine the players are answered by.
-    The campaign is one the user may see (a partner: only those shared with them)."""
+    """A campaign the user may see (the one named, else the first by slug) with its phases, and
+    what every screen (or one) plays at `at`: every campaign on it, as the screens get it."""
     query = visible_campaigns(user).order_by(CampaignRow.slug)
     if slug:
         query = query.where(CampaignRow.slug == slug)
     row = db.session.scalars(query.limit(1)).first()
     if row is None:
         return None
-    network = load_network(row)
-    settings = PlaylistSettings(words_per_minute=current_app.config["WORDS_PER_MINUTE"])
-    engine = PlaylistEngine(network, settings)
-    renditions = Renditions(row, network)
-    seen = {
-        code: last_seen
-        for code, last_seen in db.session.execute(select(ScreenRow.code, ScreenRow.last_seen_at))
-    }
-    screens = []
-    for screen in sorted(network.screens.values(), key=lambda s: s.code):
-        if screen_code and screen.code != screen_code:
-            continue
-        hub = network.hubs[screen.hub_code]
-        zone = network.zones[(screen.hub_code, screen.zone_code)]
-        local = at.astimezone(ZoneInfo(hub.timezone))
-        try:
-            playlist = engine.build_for(screen, at)
-        except NoPlayableContent as exc:
-            screens.append(
-                ScreenView(
-                    screen,
-                    hub.name,
-                    zone.name,
-                    local,
-                    (),
-                    True,
-                    None,
-                    "",
-                    seen.get(screen.code),
-                    str(exc),
-                )
-            )
-            continue
-        items = tuple(
-            ItemView(
-                item,
-                _headline(network.messages.get(item.message_key), item.lang),
-                renditions.find(item, screen.width, screen.height),
-            )
-            for item in playlist.items
-        )
-        screens.append(
-            ScreenView(
-                screen,
-                hub.name,
-                zone.name,
-                local,
-                items,
-                playlist.is_fallback,
-                playlist.valid_until.astimezone(ZoneInfo(hub.timezone)),
-                playlist.version,
-                seen.get(screen.code),
-            )
-        )
+    playback = Playback()
+    network = playback.networks[row.slug]
+    visible = _visible_slugs(user)
+    seen = dict(db.session.execute(select(ScreenRow.code, ScreenRow.last_seen_at)).all())
+    codes = [c for c in sorted(playback.screens) if not screen_code or c == screen_code]
+    screens = tuple(
+        screen_view(playback, code, at, visible, seen.get(code), draw=False) for code in codes
+    )
     phases = tuple(_phase_view(p, network, at) for p in network.phases)
-    return Overview(network, at, phases, tuple(screens))
+    return Overview(network, at, phases, screens)

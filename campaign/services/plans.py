@@ -113,6 +113,7 @@ def _apply(plan: Plan, source: str) -> LoadReport:
         foreground=c.foreground,
         accent=c.accent,
         requires_partner_approval=c.requires_partner_approval,
+        share_of_voice_by_hub=dict(sorted(c.share_of_voice_by_hub.items())),
     )
     for p in plan.partners:
         partner, created = _get(c_rows.Partner, slug=p.slug)
@@ -214,6 +215,7 @@ def _apply_phases(
             budget=p.budget,
             currency=p.currency,
             funding_status=p.funding_status.value,
+            share_of_voice=p.share_of_voice,
         )
         wanted = sorted((hubs[code] for code in p.hub_codes), key=lambda h: h.code)
         if [h.code for h in phase.hubs] != [h.code for h in wanted]:

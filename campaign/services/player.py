@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -11,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from campaign.domain.item_ids import parse_item_id
 from campaign.extensions import db
 from campaign.persistence.network import Screen
 from campaign.persistence.player import PlayRecord, insert_ignoring
@@ -20,7 +20,6 @@ MAX_DURATION_S = 3600
 MAX_INFO_BYTES = 4096
 # A player's clock may run a little fast; a play further ahead than this is a bug, not a play.
 FUTURE_SLACK = timedelta(minutes=5)
-_ITEM_ID = re.compile(r"\A(?P<key>.+)\.v(?P<version>\d+)\.(?P<lang>[a-z]{2}(?:\+[a-z]{2})*)\Z")
 
 
 class BatchTooLarge(ValueError):
@@ -87,13 +86,14 @@ def check_play(record: object, now: datetime) -> dict[str, Any]:
         raise ValueError("duration_s must be a number")
     if not 0 < duration <= MAX_DURATION_S:
         raise ValueError(f"duration_s must be more than 0 and at most {MAX_DURATION_S}")
-    match = _ITEM_ID.match(item_id)
+    ref = parse_item_id(item_id)
     return {
         "play_id": play_id,
         "item_id": item_id,
-        "message_key": (match["key"] if match else item_id)[:80],
-        "message_version": int(match["version"]) if match else None,
-        "lang": match["lang"] if match else None,
+        "campaign": ref.campaign[:80] if ref else None,
+        "message_key": (ref.message_key if ref else item_id)[:80],
+        "message_version": ref.message_version if ref else None,
+        "lang": ref.lang if ref else None,
         "started_at": started_at,
         "duration_s": float(duration),
     }

@@ -14,25 +14,21 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from campaign.domain.model import Campaign, Message, Network, Partner
-from campaign.domain.playlist import (
-    NoPlayableContent,
-    PlaylistEngine,
-    PlaylistItem,
-    PlaylistSettings,
-    fallback_playlist,
+from campaign.domain.model import (
+    CAMPAIGN_CARD_KEY,
+    Campaign,
+    Message,
+    Network,
+    Partner,
+    campaign_card,
 )
+from campaign.domain.playlist import PlaylistItem
 from campaign.extensions import db
 from campaign.persistence import messages as m_rows
 from campaign.persistence.campaigns import Campaign as CampaignRow
 from campaign.persistence.media import Rendition
 from campaign.persistence.player import insert_ignoring
-from campaign.persistence.queries import (
-    live_version,
-    load_network,
-    playing_campaign_row,
-    to_partner,
-)
+from campaign.persistence.queries import live_version, to_partner
 from campaign.rendering.renditions import ScreenClass
 from campaign.rendering.slides import SlideNotLegible, render_text_slide
 from campaign.rendering.store import AssetStore
@@ -130,6 +126,8 @@ class Renditions:
 
     def __init__(self, row: CampaignRow, network: Network) -> None:
         self.network = network
+        self.campaign_id = row.id
+        self.card = campaign_card(network.campaign)
         self.partners = tuple(to_partner(p) for p in row.partners)
         self.version_ids: dict[tuple[str, int], int] = {}
         for message in db.session.scalars(
@@ -146,6 +144,12 @@ class Renditions:
             # A file lost from the disk is as good as no rendition: it will be drawn again.
             if store.exists(r.sha256, r.ext):
                 key = (r.message_version_id or 0, r.lang, r.width, r.height, r.source_hash)
+                self.assets[key] = Asset(r.sha256, r.ext, r.content_type, r.width, r.height)
+        # The campaign's card (last-resort slide): no version row, filed under the campaign.
+        query = select(Rendition).where(Rendition.campaign_id == row.id)
+        for r in db.session.scalars(query):
+            if store.exists(r.sha256, r.ext):
+                key = (0, r.lang, r.width, r.height, r.source_hash)
                 self.assets[key] = Asset(r.sha256, r.ext, r.content_type, r.width, r.height)
         self._fingerprints: dict[tuple[str, int, str, int, int], str] = {}
         self.posters = load_posters({v: key for (key, _), v in self.version_ids.items()})
@@ -172,9 +176,18 @@ class Renditions:
         background = self.network.campaign.background
         return (poster.id, width, height, poster_fingerprint(poster, width, height, background))
 
+    def _message(self, item: PlaylistItem) -> Message | None:
+        if item.message_key == CAMPAIGN_CARD_KEY:
+            return self.card
+        return self.network.messages.get(item.message_key)
+
     def _key(self, item: PlaylistItem, width: int, height: int) -> tuple | None:
-        message = self.network.messages.get(item.message_key)
-        version_id = self.version_ids.get((item.message_key, item.message_version))
+        """(version id, lang, width, height, fingerprint); version id 0: the campaign's card."""
+        message = self._message(item)
+        if item.message_key == CAMPAIGN_CARD_KEY:
+            version_id: int | None = 0
+        else:
+            version_id = self.version_ids.get((item.message_key, item.message_version))
         if message is None or version_id is None or message.version != item.message_version:
             return None
         memo = (item.message_key, item.message_version, item.lang, width, height)
@@ -196,6 +209,15 @@ class Renditions:
         key = self._key(item, width, height)
         return None if key is None else self.assets.get(key)
 
+    def cannot_draw(self, item: PlaylistItem, width: int, height: int) -> bool:
+        """Whether drawing the item for this size failed in this process (or cannot start):
+        `ensure` would give None, so the screen leaves the item out."""
+        poster = self.poster_for(item)
+        if poster is not None and self._poster_key(poster, width, height)[3] not in _failed:
+            return False
+        key = self._key(item, width, height)
+        return key is None or (key not in self.assets and key[4] in _failed)
+
     def ensure(self, item: PlaylistItem, width: int, height: int, *, now: datetime) -> Asset | None:
         """The rendition of an item, drawn, stored and recorded if missing; None if it cannot be
         drawn (tried once per process). Commits when it records a new rendition."""
@@ -212,7 +234,8 @@ class Renditions:
         version_id, lang, _, _, source = key
         if source in _failed:
             return None
-        message = self.network.messages[item.message_key]
+        message = self._message(item)
+        assert message is not None  # _key found it
         try:
             data = _drawn.get(source) or draw_slide(
                 message, lang, width, height, self.network.campaign, self.partners
@@ -225,7 +248,8 @@ class Renditions:
         stored = asset_store().put(data, "png")
         asset = Asset(stored.sha256, "png", CONTENT_TYPES["png"], width, height)
         row = dict(
-            message_version_id=version_id,
+            message_version_id=version_id or None,
+            campaign_id=None if version_id else self.campaign_id,
             source_hash=source,
             lang=lang,
             width=width,
@@ -315,42 +339,3 @@ def _remember(source: str, data: bytes) -> None:
     _drawn.move_to_end(source)
     while len(_drawn) > _MEMO_SIZE:
         _drawn.popitem(last=False)
-
-
-def prepare_renditions(at: datetime, *, settings: PlaylistSettings | None = None) -> dict[str, int]:
-    """Draw, ahead of the polls, every rendition the screens need at `at`: their current
-    playlists and fallbacks, for every screen size in use. Returns counts."""
-    row = playing_campaign_row(current_app.config["PLAYER_CAMPAIGN"])
-    if row is None:
-        return {"needed": 0, "drawn": 0, "failed": 0}
-    network = load_network(row)
-    settings = settings or PlaylistSettings(words_per_minute=current_app.config["WORDS_PER_MINUTE"])
-    engine = PlaylistEngine(network, settings)
-    needed: dict[tuple[str, int, int], PlaylistItem] = {}
-    for screen in network.screens.values():
-        try:
-            items = engine.build_for(screen, at).items + fallback_playlist(
-                screen, network, settings
-            )
-        except NoPlayableContent:
-            continue
-        for item in items:
-            needed.setdefault((item.id, screen.width, screen.height), item)
-    renditions = Renditions(row, network)
-    drawn = failed = 0
-    for (_, width, height), item in sorted(needed.items(), key=lambda kv: kv[0]):
-        if renditions.find(item, width, height) is not None:
-            continue
-        if renditions.ensure(item, width, height, now=at) is None:
-            failed += 1
-        else:
-            drawn += 1
-    # Posters of messages not playing yet too, so a booking that starts needs no drawing.
-    for poster in renditions.posters.values():
-        renditions.ensure_poster(poster, now=at)
-    return {
-        "needed": len(needed),
-        "drawn": drawn,
-        "failed": failed,
-        "poster_renditions": renditions.posters_drawn,
-    }

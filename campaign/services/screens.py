@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -85,3 +86,21 @@ def revoke_token(code: str, *, now: datetime) -> None:
         raise NotFound(f"unknown screen {code!r}")
     screen.token_hash, screen.token_revoked_at = None, now
     db.session.commit()
+
+
+@dataclass(frozen=True)
+class ScreenRef:
+    """A screen as its token names it."""
+
+    id: int
+    code: str
+
+
+def screens_by_token_hash() -> dict[str, ScreenRef]:
+    """Every screen with a live token, by the token's hash (`hash_token`)."""
+    rows = db.session.execute(
+        select(Screen.token_hash, Screen.id, Screen.code).where(
+            Screen.token_hash.is_not(None), Screen.token_revoked_at.is_(None)
+        )
+    )
+    return {token_hash: ScreenRef(id, code) for token_hash, id, code in rows}

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 
 from campaign.config import PROJECT_ROOT
+from campaign.services import clock
 from campaign.services.overview import build_overview
+from campaign.web.identity import session_user
+from campaign.web.page_access import page_requires
 
 bp = Blueprint(
     "pages",
@@ -24,7 +26,7 @@ PREVIEW_TIMEZONE = "America/Lima"
 
 def _preview_instant(text: str | None) -> tuple[datetime, str]:
     """The instant asked for (a local date-time in the campaign's home timezone), or now."""
-    now = datetime.now(UTC)
+    now = clock.now()
     if not text:
         return now, ""
     try:
@@ -37,14 +39,11 @@ def _preview_instant(text: str | None) -> tuple[datetime, str]:
 
 
 @bp.get("/")
+@page_requires()
 def overview() -> ResponseReturnValue:
-    if not current_user.is_authenticated:
-        return redirect(url_for("signin.login_form", next=request.full_path.rstrip("?")))
     at, problem = _preview_instant(request.args.get("at"))
     screen = request.args.get("screen") or None
-    data = build_overview(
-        at, current_user._get_current_object(), screen, request.args.get("campaign") or None
-    )
+    data = build_overview(at, session_user(), screen, request.args.get("campaign") or None)
     status = 200 if data is not None else 404
     return (
         render_template(

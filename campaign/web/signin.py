@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
@@ -10,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
 from campaign.services import auth as auth_service
+from campaign.services import clock
 
 bp = Blueprint("signin", __name__)
 
@@ -39,7 +39,7 @@ def login() -> ResponseReturnValue:
             email,
             request.form.get("password", ""),
             address=request.remote_addr or "",
-            now=datetime.now(UTC),
+            now=clock.now(),
         )
     except (auth_service.BadCredentials, auth_service.TooManyAttempts) as exc:
         page = render_template(

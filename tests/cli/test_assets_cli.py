@@ -9,6 +9,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from campaign.extensions import db
+from campaign.persistence.campaigns import Campaign
 from campaign.persistence.messages import Message
 from campaign.persistence.posters import Poster
 from tests.rendering import hostile
@@ -88,3 +89,13 @@ def test_samples_without_a_campaign_use_the_built_in_ones(app: Flask, tmp_path: 
     assert result.exit_code == 0, result.output
     assert "from built-in examples" in result.output
     assert len(list(tmp_path.glob("*.png"))) == 4
+
+
+def test_samples_of_an_illegible_campaign_say_why_and_fail(demo: Flask, tmp_path: Path) -> None:
+    with demo.app_context():
+        campaign = db.session.scalar(select(Campaign))
+        campaign.foreground = campaign.background  # text the colour of its background
+        db.session.commit()
+    result = demo.test_cli_runner().invoke(args=["slides", "samples", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "Error: " in result.output and "contrast" in result.output, result.output

@@ -61,9 +61,12 @@ def test_only_approved_messages_play(status: MessageStatus, expected: bool) -> N
     assert plays(booking("B1", "M1"), messages=[message("M1", status=status)]) is expected
 
 
-def test_a_message_missing_a_campaign_language_does_not_play() -> None:
+def test_a_message_missing_a_campaign_language_plays_in_the_ones_it_has() -> None:
+    # A language added to the campaign after approval never takes the message off the screens.
     spanish_only = message("M1", languages=("es",))
-    assert not plays(booking("B1", "M1"), messages=[spanish_only])
+    assert plays(booking("B1", "M1"), messages=[spanish_only])
+    in_none = message("M1", languages=("qu",))  # no text in any campaign language: nothing to show
+    assert not plays(booking("B1", "M1"), messages=[in_none])
     assert not plays(booking("B1", "NOPE"))  # a booking of an unknown message neither
 
 

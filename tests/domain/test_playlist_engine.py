@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -62,7 +63,7 @@ def test_pair_shows_every_language_back_to_back() -> None:
     ]
     first = playlist.items[0]
     assert (first.id, first.message_key, first.message_version, first.booking_key) == (
-        "M1.v1.es", "M1", 1, "B1",
+        "respect/M1.v1.es", "M1", 1, "B1",
     )  # fmt: skip
     assert not playlist.is_fallback
 
@@ -92,7 +93,7 @@ def test_bilingual_is_one_slide_reading_both_languages() -> None:
         screens=(screen("LIM-DEP-01", policy="bilingual"),),
     )
     (item,) = build_playlist(n.screens["LIM-DEP-01"], n, MONDAY_NOON).items
-    assert (item.id, item.lang) == ("M1.v1.es+en", "es+en")
+    assert (item.id, item.lang) == ("respect/M1.v1.es+en", "es+en")
     assert item.duration_s == 17  # 2 s + 50 words at 200 a minute (15 s)
 
 
@@ -118,7 +119,10 @@ def test_a_campaign_in_one_language() -> None:
     )
     for s in spanish.screens.values():
         items = build_playlist(s, spanish, MONDAY_NOON).items
-        assert [(i.id, i.lang) for i in items] == [("M1.v1.es", "es"), ("M2.v1.es", "es")]
+        assert [(i.id, i.lang) for i in items] == [
+            ("respect/M1.v1.es", "es"),
+            ("respect/M2.v1.es", "es"),
+        ]
 
 
 def test_language_policy_of_screen_then_zone_then_pair() -> None:
@@ -185,7 +189,6 @@ def test_fallback_messages_must_be_playable_else_any_playable_message() -> None:
     n = network(
         messages=[
             message("FB9", fallback=True, status=MessageStatus.PAUSED),
-            message("FB8", fallback=True, languages=("es",)),  # no English
             message("Z1"),
             message("A1"),
             message("R1", status=MessageStatus.RETIRED),
@@ -197,12 +200,33 @@ def test_fallback_messages_must_be_playable_else_any_playable_message() -> None:
     ]  # fmt: skip
 
 
-def test_no_playable_message_at_all_is_a_clear_error() -> None:
+def test_a_message_lacking_a_new_language_plays_in_those_it_has() -> None:
+    spanish_only = message("FB8", fallback=True, languages=("es",))  # "en" added after approval
+    n = network(messages=[spanish_only, message("A1")], with_fallbacks=False)
+    pair = build_playlist(LIM_DEP, n, MONDAY_NOON).items
+    assert [(i.message_key, i.lang) for i in pair] == [("FB8", "es")]
+    alternate = replace(LIM_DEP, language_policy="alternate")
+    n = replace(n, screens={**n.screens, alternate.code: alternate})
+    items = build_playlist(alternate, n, MONDAY_NOON).items
+    assert [(i.message_key, i.lang) for i in items] == [("FB8", "es"), ("FB8", "es")]
+    bilingual = replace(LIM_DEP, language_policy="bilingual")
+    n = replace(n, screens={**n.screens, bilingual.code: bilingual})
+    assert [i.lang for i in build_playlist(bilingual, n, MONDAY_NOON).items] == ["es"]
+
+
+def test_no_playable_message_at_all_plays_the_campaign_card() -> None:
     n = network(messages=[message("M1", status=MessageStatus.DRAFT)], with_fallbacks=False)
-    with pytest.raises(NoPlayableContent, match="no approved message"):
-        build_playlist(LIM_DEP, n, MONDAY_NOON)
-    with pytest.raises(NoPlayableContent):
-        fallback_playlist(LIM_DEP, n)
+    items = build_playlist(LIM_DEP, n, MONDAY_NOON).items
+    assert [(i.message_key, i.lang) for i in items] == [("_campaign", "es"), ("_campaign", "en")]
+    assert items == fallback_playlist(LIM_DEP, n)
+    assert items[0].id == f"{n.campaign.slug}/_campaign.v0.es"
+
+
+def test_a_campaign_without_any_name_has_nothing_to_show() -> None:
+    n = network(messages=[message("M1", status=MessageStatus.DRAFT)], with_fallbacks=False)
+    nameless = replace(n, campaign=replace(n.campaign, names={}))
+    with pytest.raises(NoPlayableContent, match="no approved message and no name"):
+        build_playlist(LIM_DEP, nameless, MONDAY_NOON)
 
 
 # --- Rule 8: version ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from strategies import DST_CHANGES, PROPERTY, dst_scenarios, scenarios
 
 from campaign.domain.eligibility import booking_plays_at, playing_bookings
+from campaign.domain.item_ids import ItemRef, parse_item_id
 from campaign.domain.model import Network, Screen
 from campaign.domain.playlist import (
     Playlist,
@@ -44,7 +45,9 @@ def test_never_empty_and_well_formed(scenario) -> None:
         assert playlist.valid_until.utcoffset() == timedelta(0)
         assert playlist.is_fallback == all(i.booking_key is None for i in playlist.items)
         for item in playlist.items:
-            assert item.id == f"{item.message_key}.v{item.message_version}.{item.lang}"
+            assert parse_item_id(item.id) == ItemRef(
+                n.campaign.slug, item.message_key, item.message_version, item.lang
+            )
             message = n.messages[item.message_key]
             words = sum(message.texts[lang].words() for lang in item.lang.split("+"))
             assert item.duration_s >= 2 + words * 60 / 200
@@ -111,12 +114,17 @@ def test_deterministic(scenario) -> None:
 
 @PROPERTY
 @given(scenarios(busy=True))
-def test_no_message_twice_in_a_row_when_two_can_play(scenario) -> None:
+def test_no_message_twice_in_a_row_where_the_weights_leave_room(scenario) -> None:
     n, at = scenario
     engine = PlaylistEngine(n)
     for s in n.screens.values():
-        messages = slot_messages(engine.build(s.code, at), s, n)
-        if len(set(messages)) > 1:
+        playlist = engine.build(s.code, at)
+        messages = slot_messages(playlist, s, n)
+        per_message = Counter[str]()
+        for b in engine.playing(s, at):
+            per_message[b.message_key] += b.weight
+        room = not per_message or max(per_message.values()) * 2 <= sum(per_message.values())
+        if len(set(messages)) > 1 and (playlist.is_fallback or room):
             wrapped = messages[1:] + messages[:1]
             assert all(a != b for a, b in zip(messages, wrapped, strict=True)), messages
 
@@ -124,8 +132,8 @@ def test_no_message_twice_in_a_row_when_two_can_play(scenario) -> None:
 @PROPERTY
 @given(scenarios(busy=True))
 def test_weights_within_one_slot_per_cycle(scenario) -> None:
-    """Each booking's share of the loop is its weight's share, within one slot; when one message
-    would need more than half the loop it gets exactly half (no repeats win)."""
+    """Each booking's share of the loop is its weight's share, within one slot, whichever message
+    is the heaviest (3:1 plays 3:1)."""
     n, at = scenario
     engine = PlaylistEngine(n)
     languages = n.campaign.languages
@@ -145,10 +153,6 @@ def test_weights_within_one_slot_per_cycle(scenario) -> None:
         for b in bookings.values():
             per_message[b.message_key] += b.weight
         total = sum(per_message.values())
-        if len(per_message) > 1 and max(per_message.values()) * 2 > total:
-            heavy = max(per_message, key=per_message.__getitem__)
-            assert sum(1 for k in keys if bookings[k].message_key == heavy) * 2 == loop
-            continue
         for key, b in bookings.items():
             assert abs(counts[key] - loop * b.weight / total) < 1, (key, counts, loop)
 

@@ -20,8 +20,8 @@ from campaign.domain.rotation import (
     cycle_counts,
     effective_policy,
     language_sequence,
-    no_repeat_counts,
     rotation,
+    spread,
 )
 
 
@@ -45,7 +45,8 @@ def assert_no_repeat(messages: list[str]) -> None:
         ((("A", 1),), "A"),
         ((("A", 1), ("B", 1)), "AB"),
         ((("A", 1), ("B", 1), ("C", 1)), "ABC"),
-        ((("A", 2), ("B", 4)), "AB"),  # 2:4 plays as 1:2, then no message twice in a row: 1:1
+        ((("A", 2), ("B", 4)), "BBA"),  # 2:4 plays as 1:2: B has no room but to repeat
+        ((("A", 3), ("B", 1)), "AAAB"),  # 3:1 plays 3:1
         ((("A", 2), ("B", 1), ("C", 1)), "ABAC"),  # plain SWRR would give ABCA: A twice at wrap
         ((("A", 5), ("B", 3), ("C", 2)), "ABACABACAB"),
         ((("A", 4), ("B", 2), ("C", 1), ("D", 1)), "ABACADAB"),
@@ -58,9 +59,8 @@ def test_hand_checked_loops(spec, loop: str) -> None:
 
 
 def test_smooth_weighted_round_robin_spreads_the_heavy_booking() -> None:
-    # nginx's example: weights 5, 1, 1 give a a b a c a a; no repeats allowed here, so the heavy
-    # message is capped at the others' total: 2 of 4, spread as a b a c.
-    assert played(shares(("a", 5), ("b", 1), ("c", 1))) == "abac"
+    # nginx's example: weights 5, 1, 1 give a a b a c a a; here a's runs are evened out too.
+    assert played(shares(("a", 5), ("b", 1), ("c", 1))) == "aabaaac"
     # With enough other messages it keeps its full weight, every other slot.
     loop = played(shares(("a", 3), ("b", 1), ("c", 1), ("d", 1)))
     assert loop == "abacad"
@@ -78,11 +78,18 @@ def test_bookings_sharing_a_message_share_its_turns() -> None:
     assert sorted(spec[i].key for i in loop if spec[i].message_key == "A") == ["B0", "B1"]
 
 
-def test_a_dominant_message_is_cut_to_half_the_loop() -> None:
+def test_a_dominant_message_keeps_its_weight_its_repeats_spread_evenly() -> None:
     spec = shares(("A", 6), ("A", 3), ("B", 1), ("C", 2))
-    counts = no_repeat_counts(spec, cycle_counts([s.weight for s in spec]))
-    assert counts == [2, 1, 1, 2]  # A's 9 slots cut to 3 (B and C have 3), shared 2:1
-    assert_no_repeat(list(played(spec)))
+    loop = rotation(spec)
+    assert Counter(loop) == {0: 6, 1: 3, 2: 1, 3: 2}  # every weight kept: A has 9 of 12
+    assert played(spec) == "AAACAAACAAAB"  # A's 9 slots in runs of 3 between the others'
+    assert [spec[i].key for i in loop[:3]] == ["B0", "B1", "B0"]  # A's bookings share its runs
+
+
+def test_spread_evens_out_the_runs() -> None:
+    assert spread(5, 3) == [1, 2, 2]
+    assert spread(6, 3) == [2, 2, 2]
+    assert spread(1, 4) == [0, 0, 0, 1]
 
 
 def test_cycle_counts_reduce_and_cap() -> None:
@@ -107,34 +114,51 @@ share_lists = st.lists(
 ).map(lambda spec: shares(*spec))
 
 
-@PROPERTY
-@given(share_lists)
-def test_no_message_twice_in_a_row(spec: list[Share]) -> None:
-    assert_no_repeat([spec[i].message_key for i in rotation(spec)])
+def message_slots(spec: list[Share]) -> Counter[str]:
+    """Each message's slots in one loop (the weights reduced as cycle_counts does)."""
+    per_message = Counter[str]()
+    for share, count in zip(spec, cycle_counts([s.weight for s in spec]), strict=True):
+        per_message[share.message_key] += count
+    return per_message
+
+
+def longest_runs(messages: list[str]) -> Counter[str]:
+    """Each message's longest run of plays in a row, the loop's wrap included."""
+    runs = Counter[str]()
+    if len(set(messages)) == 1:
+        return Counter({messages[0]: len(messages)})
+    start = next(i for i in range(len(messages)) if messages[i] != messages[i - 1])
+    turned = messages[start:] + messages[:start]
+    for message, group in itertools.groupby(turned):
+        runs[message] = max(runs[message], len(list(group)))
+    return runs
 
 
 @PROPERTY
 @given(share_lists)
-def test_weights_are_kept_exactly_when_no_message_needs_more_than_half(spec) -> None:
+def test_no_message_twice_in_a_row_where_the_weights_leave_room(spec: list[Share]) -> None:
+    messages = [spec[i].message_key for i in rotation(spec)]
+    per_message = message_slots(spec)
+    message, largest = per_message.most_common(1)[0]
+    others = sum(per_message.values()) - largest
+    if len(per_message) == 1 or largest <= others:
+        assert_no_repeat(messages)
+    else:  # only the big message repeats, in runs as even as its slots allow
+        runs = longest_runs(messages)
+        assert runs[message] == -(-largest // others)
+        assert all(run == 1 for other, run in runs.items() if other != message), messages
+
+
+@PROPERTY
+@given(share_lists)
+def test_weights_are_kept_exactly(spec) -> None:
     loop = rotation(spec)
     counts = Counter(loop)
-    per_message = Counter[str]()
-    for share in spec:
-        per_message[share.message_key] += share.weight
     total = sum(s.weight for s in spec)
     divisor = reduce(gcd, (s.weight for s in spec))
-    if len(per_message) == 1 or max(per_message.values()) * 2 <= total:
-        assert len(loop) == total // divisor
-        for i, share in enumerate(spec):  # exact proportions: within one item, and then some
-            assert counts[i] * total == share.weight * len(loop)
-    else:  # the heavy message plays every other slot, the others keep their proportions
-        heavy = max(per_message, key=per_message.__getitem__)
-        heavy_slots = sum(n for i, n in counts.items() if spec[i].message_key == heavy)
-        assert heavy_slots * 2 == len(loop)
-        others = [i for i, s in enumerate(spec) if s.message_key != heavy]
-        other_total = sum(spec[i].weight for i in others)
-        for i in others:
-            assert counts[i] * other_total == spec[i].weight * heavy_slots
+    assert len(loop) == total // divisor  # share_lists stay under MAX_CYCLE_SLOTS
+    for i, share in enumerate(spec):  # exact proportions, whichever message is heavy: 3:1 is 3:1
+        assert counts[i] * total == share.weight * len(loop)
 
 
 @PROPERTY

@@ -65,3 +65,21 @@ def test_a_missing_language_is_reported(demo: Flask) -> None:
     assert problems == [
         "en: there is no text in this language yet; write the headline and the body"
     ]
+
+
+def test_checking_without_drawing_finds_what_drawing_finds(demo: Flask, monkeypatch) -> None:
+    from campaign.rendering.slides import render_text_slide
+    from campaign.services import legibility
+
+    medium = " ".join(["Si alguien retiene tus documentos, pide ayuda."] * 12)  # fits some sizes
+    with demo.app_context():
+        message = load_network(campaign_row()).messages["where-to-report"]
+        variants = [message]
+        for body in (medium, LONG_BODY):
+            long = replace(message.texts["es"], body=body)
+            variants.append(replace(message, texts={**message.texts, "es": long}))
+        checked = [message_problems(m, AT) for m in variants]
+        monkeypatch.setattr(legibility, "check_text_slide", render_text_slide)
+        drawn = [message_problems(m, AT) for m in variants]
+    assert checked == drawn
+    assert checked[0] == [] and checked[2]  # the demo text fits, the long one does not

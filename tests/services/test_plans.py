@@ -54,6 +54,72 @@ def test_load_dump_load_dump_round_trips_byte_for_byte(app: Flask, tmp_path) -> 
     assert "[[hubs.zones.screens]]" in first and 'code = "LIM-ARR-01"' in first
 
 
+# The demo with shares of voice: two hubs' for the campaign, phase 1's and phase 3's.
+SHARED = (
+    PLAN.replace(
+        "[campaign.name]",
+        "[campaign.share_of_voice_by_hub]\nLIM = 2\nCUZ = 0.5\n\n[campaign.name]",
+        1,
+    )
+    .replace("months = 3\n", "months = 3\nshare_of_voice = 3\n", 1)
+    .replace('hubs = ["CUZ-CENTRO",', 'share_of_voice = 1.25\nhubs = ["CUZ-CENTRO",', 1)
+)
+
+
+def _shares() -> tuple[dict[str, float], dict[int, float]]:
+    campaign = db.session.scalar(select(Campaign))
+    phases = db.session.execute(select(Phase.number, Phase.share_of_voice).order_by(Phase.number))
+    return campaign.share_of_voice_by_hub, {number: share for number, share in phases}
+
+
+def test_shares_of_voice_load_idempotently_and_dump_back(app: Flask) -> None:
+    assert SHARED.count("share_of_voice") == 3
+    with app.app_context():
+        assert load_plan(SHARED).changed
+        assert _shares() == ({"CUZ": 0.5, "LIM": 2.0}, {1: 3.0, 2: 1.0, 3: 1.25})
+        assert not load_plan(SHARED).changed
+        first = dump_plan()
+        assert "[campaign.share_of_voice_by_hub]\nCUZ = 0.5\nLIM = 2\n\n" in first
+        assert 'hubs = [\n    "LIM",\n]\nshare_of_voice = 3\n' in first
+        assert "share_of_voice = 1.25\n" in first
+        assert first.count("share_of_voice") == 3  # phase 2's share is 1: left out
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        load_plan(first, "dump")
+        assert _shares() == ({"CUZ": 0.5, "LIM": 2.0}, {1: 3.0, 2: 1.0, 3: 1.25})
+        assert dump_plan() == first
+
+
+def test_a_plan_changes_and_removes_shares_of_voice(app: Flask) -> None:
+    with app.app_context():
+        load_plan(SHARED)
+        changed = load_plan(SHARED.replace("LIM = 2\n", "LIM = 4\n", 1))
+        assert (changed.created, changed.updated) == ({}, {"campaigns": 1})
+        assert _shares()[0] == {"CUZ": 0.5, "LIM": 4.0}
+        removed = load_plan(PLAN)  # a plan is the whole state: no shares, equal shares
+        assert removed.updated == {"campaigns": 1, "phases": 2}
+        assert _shares() == ({}, {1: 1.0, 2: 1.0, 3: 1.0})
+        assert "share_of_voice" not in dump_plan()
+
+
+def test_a_plan_with_a_bad_share_of_voice_changes_nothing(app: Flask) -> None:
+    with app.app_context():
+        load_plan(SHARED)
+        before = dump_plan()
+        bad = SHARED.replace("CUZ = 0.5\n", "CUZ = 0.5\nJUL = 2\n", 1).replace(
+            "share_of_voice = 3\n", "share_of_voice = 7\n", 1
+        )
+        with pytest.raises(PlanError) as raised:
+            load_plan(bad, "plan.toml")
+        assert raised.value.problems == [
+            "plan.toml: campaign.share_of_voice_by_hub.JUL: unknown hub 'JUL'"
+        ]
+        with pytest.raises(PlanError, match=r"phases\[1\]\.share_of_voice: must be a positive"):
+            load_plan(SHARED.replace("share_of_voice = 3\n", "share_of_voice = 0\n", 1))
+        assert dump_plan() == before
+
+
 def test_demo_shift_puts_phase_one_three_weeks_back(app: Flask) -> None:
     from datetime import date
 
@@ -82,6 +148,7 @@ def test_demo_shift_puts_phase_one_three_weeks_back(app: Flask) -> None:
         (("weight = 3", "wieght = 3", 1), "wieght: is not a known setting"),
         (('window = "18:00-02:00"', 'window = "18:00-18:00"', 1), "same time"),
         (("[campaign]", "[campaign", 1), "not valid TOML"),
+        (("months = 3\n", "months = 3\nshare_of_voice = -1\n", 1), "not -1"),
     ],
 )
 def test_a_broken_plan_changes_nothing_and_names_the_problem(

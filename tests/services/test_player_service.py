@@ -19,7 +19,7 @@ NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
 def good(**overrides: object) -> dict[str, object]:
     record: dict[str, object] = {
         "id": str(uuid.uuid4()),
-        "item_id": "where-to-report.v3.en",
+        "item_id": "peru-unido-contra-la-trata/where-to-report.v3.en",
         "started_at": "2026-11-28T11:58:00-05:00",
         "duration_s": 10,
     }

@@ -12,6 +12,7 @@ from campaign.persistence.media import Rendition
 from campaign.persistence.network import Screen
 from campaign.services import renditions, screens
 from campaign.services.generation import bump_generation, current_generation
+from campaign.services.playback import prepare_renditions
 
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
 
@@ -54,12 +55,12 @@ def test_token_rotation_and_revocation_bump_the_generation(demo: Flask) -> None:
 
 def test_prepare_renditions_draws_each_slide_once(demo: Flask) -> None:
     with demo.app_context():
-        first = renditions.prepare_renditions(NOW)
+        first = prepare_renditions(NOW)
         assert first["needed"] > 0
         assert first["drawn"] + first["failed"] <= first["needed"]
         count = db.session.scalar(select(func.count()).select_from(Rendition))
         assert count == first["drawn"]
-        again = renditions.prepare_renditions(NOW)
+        again = prepare_renditions(NOW)
         assert again["drawn"] == 0
         assert db.session.scalar(select(func.count()).select_from(Rendition)) == count
         store = renditions.asset_store()

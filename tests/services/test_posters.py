@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from campaign.domain.item_ids import item_id
 from campaign.domain.playlist import PlaylistItem
 from campaign.extensions import db
 from campaign.persistence.media import MediaFile, Rendition
@@ -18,6 +19,7 @@ from campaign.persistence.queries import campaign_row, load_network
 from campaign.services import poster_renditions, posters
 from campaign.services import renditions as media
 from campaign.services.errors import Conflict
+from campaign.services.playback import prepare_renditions
 from tests.rendering import hostile
 
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
@@ -88,9 +90,11 @@ def test_a_failed_insert_keeps_a_file_another_poster_uses(
 
 
 def item(lang: str, key: str = KEY) -> PlaylistItem:
-    with_version = load_network(campaign_row()).messages[key].version
+    network = load_network(campaign_row())
+    with_version, slug = network.messages[key].version, network.campaign.slug
     return PlaylistItem(
-        id=f"{key}.v{with_version}.{lang}",
+        id=item_id(slug, key, with_version, lang),
+        campaign=slug,
         message_key=key,
         message_version=with_version,
         lang=lang,
@@ -179,7 +183,7 @@ def test_refit_and_delete_drop_renditions_and_files_outlive_them_for_a_grace_per
     with demo.app_context():
         poster = put(hostile.jpeg())
         approve_draft()
-        media.prepare_renditions(NOW)
+        prepare_renditions(NOW)
         drawn = poster_files()
         assert len(drawn) == 4
         user = db.session.get(posters.User, manager.id)
@@ -188,7 +192,7 @@ def test_refit_and_delete_drop_renditions_and_files_outlive_them_for_a_grace_per
         store = media.asset_store()
         # ...but a player still holding the old playlist can fetch its pictures meanwhile.
         assert all(store.exists(*f) for f in drawn)
-        media.prepare_renditions(NOW)
+        prepare_renditions(NOW)
         posters.delete_poster(poster.id, user, 2)
         assert count(Poster) == count(MediaFile) == 0
         assert poster_files() == set()

@@ -8,7 +8,7 @@ import re
 import pytest
 from flask import Flask
 
-from campaign.web.auth import declared_access
+from campaign.web.api_access import declared_access
 from tests.web.test_api_helpers import staff
 
 EXEMPT_PREFIXES = ("/api/v1/player", "/api/v1/openapi.json", "/api/v1/docs", "/healthz")

@@ -9,8 +9,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
-from campaign.services import playlists, screens
-from campaign.services.renditions import prepare_renditions
+from campaign.services import screens
+from campaign.services.clock import clock_of
+from campaign.services.playback import prepare_renditions
+from campaign.web.player import cache as player_cache
 from tests.rendering import hostile
 from tests.web.test_api_helpers import staff
 
@@ -35,7 +37,7 @@ def playlist(client: FlaskClient, token: str) -> dict:
 def test_a_poster_plays_only_once_approved_then_for_es_with_the_text_slide_for_en(
     demo: Flask,
 ) -> None:
-    playlists.cache(demo).now = lambda: NOW
+    clock_of(demo).set(NOW)
     codes = ("LIM-ARR-01", "LIM-ARR-02", "LIM-DEP-01")
     with demo.app_context():
         tokens = {code: screens.issue_token(code, now=NOW) for code in codes}
@@ -58,7 +60,7 @@ def test_a_poster_plays_only_once_approved_then_for_es_with_the_text_slide_for_e
     assert response.status_code == 201, response.get_json()
     message_id = response.get_json()["message_id"]
     # The poster joined a new draft: until that is approved, screens keep the approved slide.
-    playlists.cache(demo).checked_at = float("-inf")
+    player_cache.cache(demo).checked_at = float("-inf")
     unapproved = playlist(client, tokens["LIM-ARR-01"])
     assert all(i["content_type"] == "image/png" for i in unapproved["items"])
     draft = client.post(f"/api/v1/messages/{message_id}/submit", headers=manager.headers)
@@ -73,7 +75,7 @@ def test_a_poster_plays_only_once_approved_then_for_es_with_the_text_slide_for_e
         counts = prepare_renditions(NOW)
         assert counts["poster_renditions"] == 4  # 1920×1080, 1080×1920, 3840×2160, 1366×768
         assert prepare_renditions(NOW)["poster_renditions"] == 0  # made once, then reused
-    playlists.cache(demo).checked_at = float("-inf")  # look at the generation now, not in 1 s
+    player_cache.cache(demo).checked_at = float("-inf")  # look at the generation now, not in 1 s
     checked = {"es": 0, "en": 0}
     for code in codes:
         body = playlist(client, tokens[code])

@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
-from campaign.services import playlists, screens
+from campaign.services import screens
+from campaign.services.clock import clock_of
 
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
 
 
 def test_asset_urls_serve_their_bytes_with_immutable_headers(demo: Flask) -> None:
-    playlists.cache(demo).now = lambda: NOW
+    clock_of(demo).set(NOW)
     with demo.app_context():
         token = screens.issue_token("LIM-GAT-01", now=NOW)
     client = demo.test_client()

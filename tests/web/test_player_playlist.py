@@ -13,9 +13,11 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.persistence import messages as m_rows
-from campaign.services import playlists, screens
+from campaign.services import screens
+from campaign.services.clock import clock_of
 from campaign.services.generation import current_generation
 from campaign.services.renditions import asset_store
+from campaign.web.player import cache as player_cache
 from tests.conftest import make_test_app
 
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)  # noon in Lima on DEMO_TODAY
@@ -33,8 +35,8 @@ class Clock:
 
 
 def attach(app: Flask) -> Clock:
-    cache = playlists.cache(app)
-    cache.now = lambda: NOW
+    cache = player_cache.cache(app)
+    clock_of(app).set(NOW)
     clock = Clock()
     cache.monotonic = clock
     return clock
@@ -249,7 +251,7 @@ def test_warm_polls_skip_flask_and_answer_exactly_as_the_view_does(demo: Flask) 
 
     with demo.app_context():
         token = screens.issue_token("LIM-DEP-01", now=datetime.now(UTC))
-    playlists.cache(demo).monotonic = lambda: 1000.0  # no second passes: the check stays fresh
+    player_cache.cache(demo).monotonic = lambda: 1000.0  # no second passes: the check stays fresh
     client = demo.test_client()
     auth = {"Authorization": f"Bearer {token}"}
     calls: list[str] = []
@@ -310,7 +312,7 @@ def test_a_second_campaign_does_not_take_the_screens_off_the_air(demo: Flask) ->
                 "languages": ["es", "en"],
             }
         )
-    playlists.cache(demo).checked_at = float("-inf")  # see the change now, not in a second
+    player_cache.cache(demo).checked_at = float("-inf")  # see the change now, not in a second
     after = client.get("/api/v1/player/playlist", headers=auth)
     assert before.status_code == after.status_code == 200
     assert after.get_json()["items"] == before.get_json()["items"]

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from campaign.extensions import db
 from campaign.persistence.network import Screen
 from campaign.persistence.player import PlayRecord
-from campaign.services import playlists, screens
+from campaign.services import screens
+from campaign.services.clock import clock_of
 from campaign.services.generation import current_generation
 
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
@@ -22,7 +23,7 @@ PLAYS = "/api/v1/player/plays"
 
 @pytest.fixture
 def token(demo: Flask) -> str:
-    playlists.cache(demo).now = lambda: NOW
+    clock_of(demo).set(NOW)
     with demo.app_context():
         return screens.issue_token("LIM-ARR-01", now=NOW)
 
@@ -34,7 +35,7 @@ def auth(token: str) -> dict[str, str]:
 def play(**overrides: object) -> dict[str, object]:
     record: dict[str, object] = {
         "id": str(uuid.uuid4()),
-        "item_id": "zero-tolerance.v1.es+en",
+        "item_id": "peru-unido-contra-la-trata/zero-tolerance.v1.es+en",
         "started_at": (NOW - timedelta(minutes=3)).isoformat(),
         "duration_s": 12,
     }

@@ -10,7 +10,7 @@ from flask_smorest import abort
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from campaign.persistence.posters import Poster
+from campaign.domain.roles import ANY, STAFF
 from campaign.services import posters as service
 from campaign.web.api.common import blueprint, now, page_request
 from campaign.web.api.schemas.common import (
@@ -21,7 +21,8 @@ from campaign.web.api.schemas.common import (
     page_body,
     page_of,
 )
-from campaign.web.auth import ANY_USER, STAFF, current_user_required, requires
+from campaign.web.api_access import requires
+from campaign.web.identity import current_user_required
 
 blp = blueprint("posters", "Posters: uploaded pictures shown instead of text slides")
 
@@ -95,7 +96,7 @@ PosterArgs = list_args(
 
 @blp.route("/assets")
 class Assets(MethodView):
-    @requires(*ANY_USER)
+    @requires(*ANY)
     @blp.arguments(PosterArgs, location="query")
     @blp.response(200, page_of(PosterSchema))
     def get(self, args: dict[str, Any]) -> Any:
@@ -106,7 +107,7 @@ class Assets(MethodView):
     @requires(*STAFF, body_limit="MAX_CONTENT_LENGTH")
     @blp.arguments(UploadFormSchema, location="form", content_type="multipart/form-data")
     @blp.response(201, PosterSchema)
-    def post(self, form: dict[str, Any]) -> Poster:
+    def post(self, form: dict[str, Any]) -> service.Poster:
         """Upload a poster. It is checked, cleaned of metadata and re-encoded; a file that is
         not a PNG, JPEG or WebP image, or is too large, is refused with the reason."""
         upload = request.files.get("file")
@@ -126,16 +127,16 @@ class Assets(MethodView):
 
 @blp.route("/assets/<int:poster_id>")
 class AssetItem(MethodView):
-    @requires(*ANY_USER)
+    @requires(*ANY)
     @blp.response(200, PosterSchema)
-    def get(self, poster_id: int) -> Poster:
+    def get(self, poster_id: int) -> service.Poster:
         """One poster."""
         return service.get_poster(poster_id, current_user_required())
 
     @requires(*STAFF)
     @blp.arguments(PosterPatchSchema)
     @blp.response(200, PosterSchema)
-    def patch(self, data: dict[str, Any], poster_id: int) -> Poster:
+    def patch(self, data: dict[str, Any], poster_id: int) -> service.Poster:
         """Change how a poster fills the screen; its renditions are drawn again."""
         return service.update_poster(poster_id, current_user_required(), data)
 

@@ -8,13 +8,12 @@ from flask import Response, stream_with_context
 from flask.views import MethodView
 from marshmallow import fields, validate
 
-from campaign.persistence.audit import AuditEvent
+from campaign.domain.roles import Role
 from campaign.services import audit as service
-from campaign.services.records import PageRequest, paginate
-from campaign.web.api.common import blueprint
+from campaign.web.api.common import blueprint, page_request
 from campaign.web.api.schemas.common import filter_args, id_field, list_args, page_body, page_of
 from campaign.web.api.schemas.users import AuditEventSchema
-from campaign.web.auth import ADMIN, requires
+from campaign.web.api_access import requires
 
 blp = blueprint("audit", "Who changed what, when, from where")
 
@@ -27,36 +26,30 @@ _FILTERS: dict[str, fields.Field] = {
     "since": fields.AwareDateTime(metadata={"description": "From this instant on"}),
     "until": fields.AwareDateTime(metadata={"description": "Before this instant"}),
 }
-AuditArgs = list_args("Audit", {"at", "entity", "action"}, _FILTERS)
+AuditArgs = list_args("Audit", service.EVENT_SORTS, _FILTERS)
 AuditCsvArgs = filter_args("AuditCsv", dict(_FILTERS))
-
-
-def _query(args: dict[str, Any]) -> Any:
-    return service.events_query(args, args.get("since"), args.get("until"))
 
 
 @blp.route("/audit")
 class Audit(MethodView):
-    @requires(*ADMIN)
+    @requires(Role.ADMIN)
     @blp.arguments(AuditArgs, location="query")
     @blp.response(200, page_of(AuditEventSchema))
     def get(self, args: dict[str, Any]) -> Any:
         """Audit events, newest first unless sorted otherwise."""
-        request = PageRequest(
-            page=args["page"], per_page=args["per_page"], sort=args.get("sort") or "-at"
-        )
-        return page_body(paginate(_query(args), AuditEvent, request, {"at", "entity", "action"}))
+        # The service applies the filters itself (since and until are ranges): the page
+        # request carries paging and sort only.
+        return page_body(service.list_events(args, page_request(args, ())))
 
 
 @blp.route("/audit/export.csv", methods=["GET"])
-@requires(*ADMIN)
+@requires(Role.ADMIN)
 @blp.arguments(AuditCsvArgs, location="query")
 @blp.response(200, {"type": "string"}, content_type="text/csv")
 def export(args: dict[str, Any]) -> Response:
     """The matching audit events as a CSV file, oldest first."""
-    query = _query(args)
     return Response(
-        stream_with_context(service.export_csv(query)),
+        stream_with_context(service.export_events(args)),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
     )

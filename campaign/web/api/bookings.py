@@ -6,11 +6,13 @@ from typing import Any
 
 from flask.views import MethodView
 
+from campaign.domain.roles import ANY, STAFF
 from campaign.services import bookings as service
 from campaign.web.api.common import blueprint, page_request
 from campaign.web.api.schemas.bookings import BookingPatchSchema, BookingSchema
 from campaign.web.api.schemas.common import VersionArgs, id_field, list_args, page_body, page_of
-from campaign.web.auth import ANY_USER, STAFF, current_user_required, requires
+from campaign.web.api_access import requires
+from campaign.web.identity import current_user_required
 
 blp = blueprint("bookings", "Which message runs where and when")
 
@@ -23,7 +25,7 @@ BookingArgs = list_args(
 
 @blp.route("/bookings")
 class Bookings(MethodView):
-    @requires(*ANY_USER)
+    @requires(*ANY)
     @blp.arguments(BookingArgs, location="query")
     @blp.response(200, page_of(BookingSchema))
     def get(self, args: dict[str, Any]) -> Any:
@@ -41,7 +43,7 @@ class Bookings(MethodView):
 
 @blp.route("/bookings/<int:booking_id>")
 class BookingItem(MethodView):
-    @requires(*ANY_USER)
+    @requires(*ANY)
     @blp.response(200, BookingSchema)
     def get(self, booking_id: int) -> Any:
         """One booking."""

@@ -7,6 +7,8 @@ from typing import Any
 from flask.views import MethodView
 from marshmallow import fields
 
+from campaign.domain.roles import ANY as ANY_USER
+from campaign.domain.roles import STAFF
 from campaign.services import campaigns as service
 from campaign.web.api.common import blueprint, page_request
 from campaign.web.api.schemas.campaigns import (
@@ -20,7 +22,8 @@ from campaign.web.api.schemas.campaigns import (
     PhaseSchema,
 )
 from campaign.web.api.schemas.common import VersionArgs, id_field, list_args, page_body, page_of
-from campaign.web.auth import ANY_USER, STAFF, current_user_required, requires
+from campaign.web.api_access import requires
+from campaign.web.identity import current_user_required
 
 blp = blueprint("campaigns", "Campaigns, partner organisations and phases")
 

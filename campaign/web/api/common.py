@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Response
 from flask_smorest import Blueprint
 
 from campaign.extensions import csrf
+from campaign.services import clock
 from campaign.services.errors import ServiceError
 from campaign.services.records import PageRequest
 from campaign.web.errors import error_response
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def page_request(args: dict[str, Any], filters: tuple[str, ...]) -> PageRequest:

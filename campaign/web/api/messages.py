@@ -7,8 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from marshmallow import fields
 
-from campaign.persistence.messages import Message
-from campaign.persistence.queries import live_version
+from campaign.domain.roles import ANY, STAFF
 from campaign.services import messages as service
 from campaign.web.api.common import blueprint, now, page_request
 from campaign.web.api.schemas.common import VersionArgs, id_field, list_args, page_body, page_of
@@ -23,7 +22,8 @@ from campaign.web.api.schemas.messages import (
     TextsEditSchema,
     VersionSchema,
 )
-from campaign.web.auth import ANY_USER, STAFF, current_user_required, requires
+from campaign.web.api_access import requires
+from campaign.web.identity import current_user_required
 
 blp = blueprint("messages", "Messages and their approval workflow")
 
@@ -39,8 +39,8 @@ MessageArgs = list_args(
 )
 
 
-def out(row: Message) -> dict[str, Any]:
-    live = live_version(row)
+def out(row: service.Message) -> dict[str, Any]:
+    live = service.live_version_of(row)
     return {
         "id": row.id,
         "lock_version": row.lock_version,
@@ -51,12 +51,13 @@ def out(row: Message) -> dict[str, Any]:
         "is_fallback": row.is_fallback,
         "latest": row.latest,
         "live": live,
+        "missing_languages": service.missing_languages(row),
     }
 
 
 @blp.route("/messages")
 class Messages(MethodView):
-    @requires(*ANY_USER)
+    @requires(*ANY)
     @blp.arguments(MessageArgs, location="query")
     @blp.response(200, page_of(MessageOutSchema))
     def get(self, args: dict[str, Any]) -> Any:
@@ -75,7 +76,7 @@ class Messages(MethodView):
 
 @blp.route("/messages/<int:message_id>")
 class MessageItem(MethodView):
-    @requires(*ANY_USER)
+    @requires(*ANY)
     @blp.response(200, MessageOutSchema)
     def get(self, message_id: int) -> Any:
         """One message, with its newest and its live version."""
@@ -108,7 +109,7 @@ def edit_texts(data: dict[str, Any], message_id: int) -> Any:
 
 
 @blp.route("/messages/<int:message_id>/versions", methods=["GET"])
-@requires(*ANY_USER)
+@requires(*ANY)
 @blp.response(200, VersionSchema(many=True))
 def versions(message_id: int) -> Any:
     """Every version of the message, oldest first."""
@@ -116,7 +117,7 @@ def versions(message_id: int) -> Any:
 
 
 @blp.route("/messages/<int:message_id>/versions/<int:number>", methods=["GET"])
-@requires(*ANY_USER)
+@requires(*ANY)
 @blp.response(200, VersionSchema)
 def version(message_id: int, number: int) -> Any:
     """One version of the message."""
@@ -140,7 +141,7 @@ def withdraw(message_id: int) -> Any:
 
 
 @blp.route("/messages/<int:message_id>/approve", methods=["POST"])
-@requires(*ANY_USER)
+@requires(*ANY)
 @blp.arguments(NumberSchema)
 @blp.response(200, VersionSchema)
 def approve(data: dict[str, Any], message_id: int) -> Any:
@@ -151,7 +152,7 @@ def approve(data: dict[str, Any], message_id: int) -> Any:
 
 
 @blp.route("/messages/<int:message_id>/reject", methods=["POST"])
-@requires(*ANY_USER)
+@requires(*ANY)
 @blp.arguments(RejectSchema)
 @blp.response(200, VersionSchema)
 def reject(data: dict[str, Any], message_id: int) -> Any:
@@ -188,13 +189,13 @@ def retire(message_id: int) -> Any:
 
 @blp.route("/messages/<int:message_id>/versions/<int:number>/comments")
 class Comments(MethodView):
-    @requires(*ANY_USER)
+    @requires(*ANY)
     @blp.response(200, CommentSchema(many=True))
     def get(self, message_id: int, number: int) -> Any:
         """Reviewers' comments on a version."""
         return service.comments(message_id, current_user_required(), number)
 
-    @requires(*ANY_USER)
+    @requires(*ANY)
     @blp.arguments(CommentInSchema)
     @blp.response(201, CommentSchema)
     def post(self, data: dict[str, Any], message_id: int, number: int) -> Any:

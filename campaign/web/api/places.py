@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from marshmallow import fields
 
+from campaign.domain.roles import STAFF, Role
 from campaign.services import places as service
 from campaign.web.api.common import blueprint, now, page_request
 from campaign.web.api.schemas.common import VersionArgs, id_field, list_args, page_body, page_of
@@ -19,7 +20,7 @@ from campaign.web.api.schemas.places import (
     ZonePatchSchema,
     ZoneSchema,
 )
-from campaign.web.auth import STAFF, requires
+from campaign.web.api_access import requires
 
 blp = blueprint("places", "Hubs, zones and screens")
 
@@ -68,7 +69,7 @@ class HubItem(MethodView):
         """Change a hub; send the version you read."""
         return service.update_hub(hub_id, data)
 
-    @requires("admin")
+    @requires(Role.ADMIN)
     @blp.arguments(VersionArgs, location="query")
     @blp.response(204)
     def delete(self, args: dict[str, Any], hub_id: int) -> None:
@@ -108,7 +109,7 @@ class ZoneItem(MethodView):
         """Change a zone; send the version you read."""
         return service.update_zone(zone_id, data)
 
-    @requires("admin")
+    @requires(Role.ADMIN)
     @blp.arguments(VersionArgs, location="query")
     @blp.response(204)
     def delete(self, args: dict[str, Any], zone_id: int) -> None:
@@ -149,7 +150,7 @@ class ScreenItem(MethodView):
         """Change a screen; send the version you read."""
         return service.update_screen(screen_id, data)
 
-    @requires("admin")
+    @requires(Role.ADMIN)
     @blp.arguments(VersionArgs, location="query")
     @blp.response(204)
     def delete(self, args: dict[str, Any], screen_id: int) -> None:

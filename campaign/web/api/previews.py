@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask_smorest import abort
 from marshmallow import Schema, fields
 
-from campaign.services.overview import build_overview
+from campaign.domain.roles import ANY
+from campaign.services import clock
+from campaign.services.overview import screen_preview
 from campaign.web.api.common import blueprint
-from campaign.web.auth import ANY_USER, current_user_required, requires
+from campaign.web.api_access import requires
+from campaign.web.identity import current_user_required
 
 blp = blueprint("previews", "What a screen plays at a given time, for managers and partners")
 
@@ -24,34 +26,41 @@ class PreviewArgs(Schema):
 
 class PreviewItemSchema(Schema):
     id = fields.String(required=True)
+    campaign = fields.String(required=True, metadata={"description": "The campaign's slug"})
     message = fields.String(required=True)
     lang = fields.String(required=True)
     duration_s = fields.Integer(required=True)
-    headline = fields.String(required=True)
-    url = fields.String(allow_none=True, metadata={"description": "Its picture, once drawn"})
+    headline = fields.String(
+        required=True, metadata={"description": "Empty for another campaign's item you may not see"}
+    )
+    url = fields.String(allow_none=True, metadata={"description": "Its picture"})
 
 
 class PreviewSchema(Schema):
     screen = fields.String(required=True)
     at = fields.DateTime(required=True)
     local_time = fields.DateTime(required=True, metadata={"description": "In the hub's timezone"})
-    valid_until = fields.DateTime(allow_none=True)
-    version = fields.String(required=True)
+    valid_until = fields.DateTime(required=True)
+    version = fields.String(
+        required=True, metadata={"description": "The screen's playlist version (its poll's ETag)"}
+    )
     is_fallback = fields.Boolean(required=True)
+    campaigns = fields.List(
+        fields.String(), required=True, metadata={"description": "Slugs of the campaigns playing"}
+    )
     items = fields.List(fields.Nested(PreviewItemSchema), required=True)
 
 
 @blp.route("/screens/<string:code>/preview", methods=["GET"])
-@requires(*ANY_USER)
+@requires(*ANY)
 @blp.arguments(PreviewArgs, location="query")
 @blp.response(200, PreviewSchema)
 def preview(args: dict[str, Any], code: str) -> Any:
     """The playlist a screen plays at `at`: e.g. LIM departures on 24 December at 21:00."""
-    at = args["at"] or datetime.now(UTC)
-    overview = build_overview(at, current_user_required(), code)
-    if overview is None or not overview.screens:
+    at = args["at"] or clock.now()
+    view = screen_preview(code, at, current_user_required())
+    if view is None:
         abort(404, message=f"no screen {code!r} in a campaign you may see")
-    view = overview.screens[0]
     return {
         "screen": view.screen.code,
         "at": at,
@@ -59,9 +68,11 @@ def preview(args: dict[str, Any], code: str) -> Any:
         "valid_until": view.valid_until,
         "version": view.version,
         "is_fallback": view.is_fallback,
+        "campaigns": list(view.campaigns),
         "items": [
             {
                 "id": i.item.id,
+                "campaign": i.item.campaign,
                 "message": i.item.message_key,
                 "lang": i.item.lang,
                 "duration_s": i.item.duration_s,

@@ -10,6 +10,7 @@ from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from marshmallow import fields
 
+from campaign.domain.roles import ANY, Role
 from campaign.services import accounts
 from campaign.services import auth as auth_service
 from campaign.web.api.common import blueprint, now, page_request
@@ -24,14 +25,8 @@ from campaign.web.api.schemas.users import (
     UserPatchSchema,
     UserSchema,
 )
-from campaign.web.auth import (
-    ADMIN,
-    ANY_USER,
-    current_principal,
-    current_user_required,
-    public,
-    requires,
-)
+from campaign.web.api_access import public, requires
+from campaign.web.identity import current_principal, current_user_required
 
 blp = blueprint("users", "People, their API tokens and signing in")
 
@@ -44,14 +39,14 @@ UserArgs = list_args(
 
 @blp.route("/users")
 class Users(MethodView):
-    @requires(*ADMIN)
+    @requires(Role.ADMIN)
     @blp.arguments(UserArgs, location="query")
     @blp.response(200, page_of(UserSchema))
     def get(self, args: dict[str, Any]) -> Any:
         """List users (admins only)."""
         return page_body(accounts.list_users(page_request(args, accounts.USER_FILTERS)))
 
-    @requires(*ADMIN)
+    @requires(Role.ADMIN)
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -68,13 +63,13 @@ class Users(MethodView):
 
 @blp.route("/users/<int:user_id>")
 class UserItem(MethodView):
-    @requires(*ADMIN)
+    @requires(Role.ADMIN)
     @blp.response(200, UserSchema)
     def get(self, user_id: int) -> Any:
         """One user (admins only)."""
         return accounts.get_user(user_id)
 
-    @requires(*ADMIN)
+    @requires(Role.ADMIN)
     @blp.arguments(UserPatchSchema)
     @blp.response(200, UserSchema)
     def patch(self, data: dict[str, Any], user_id: int) -> Any:
@@ -85,13 +80,13 @@ class UserItem(MethodView):
 
 @blp.route("/tokens")
 class Tokens(MethodView):
-    @requires(*ANY_USER)
+    @requires(*ANY)
     @blp.response(200, TokenSchema(many=True))
     def get(self) -> Any:
         """Your personal API tokens (never their secrets)."""
         return auth_service.list_tokens(current_user_required())
 
-    @requires(*ANY_USER)
+    @requires(*ANY)
     @blp.arguments(TokenInSchema)
     @blp.response(201, NewTokenSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -104,7 +99,7 @@ class Tokens(MethodView):
 
 
 @blp.route("/tokens/<int:token_id>", methods=["DELETE"])
-@requires(*ANY_USER)
+@requires(*ANY)
 @blp.response(200, TokenSchema)
 def revoke_token(token_id: int) -> Any:
     """Revoke one of your tokens; it stops working at once."""
@@ -135,7 +130,7 @@ def login(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/auth/logout", methods=["POST"])
-@requires(*ANY_USER)
+@requires(*ANY)
 @blp.response(204)
 def logout() -> None:
     """Sign out: this and every other session of yours ends (API tokens stay valid)."""
@@ -147,7 +142,7 @@ def logout() -> None:
 
 
 @blp.route("/auth/me", methods=["GET"])
-@requires(*ANY_USER)
+@requires(*ANY)
 @blp.response(200, UserSchema)
 def me() -> Any:
     """Who you are signed in as."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import request
 from flask_smorest import abort
 
-from campaign.services import playlists
-from campaign.services.playlists import ScreenRef
+from campaign.web.player import cache as player_cache
+from campaign.web.player.cache import ScreenRef
 
 # Query parameters a misconfigured player might put its token in; URLs end up in access logs.
 _TOKEN_PARAMS = frozenset({"token", "access_token", "bearer", "auth", "authorization", "key"})
@@ -25,7 +25,7 @@ def authenticate() -> ScreenRef:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         abort(401, message="Send the screen's token as 'Authorization: Bearer <token>'.")
-    cache = playlists.cache()
+    cache = player_cache.cache()
     cache.sync()
     screen = cache.screen_for(token)
     if screen is None:

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Flask
 
-from campaign.services import playlists
 from campaign.web import security
+from campaign.web.player import cache as player_cache
 from campaign.web.player.playlist import matches
 
 PLAYLIST_PATH = "/api/v1/player/playlist"
@@ -25,7 +25,7 @@ class PollFastPath:
     """
 
     def __init__(self, app: Flask, wsgi_app: Any) -> None:
-        self.cache = playlists.cache(app)
+        self.cache = player_cache.cache(app)
         self.wsgi_app = wsgi_app
         self.headers = [("Cache-Control", "no-cache"), *security.data_headers()]
 

@@ -6,7 +6,7 @@ from flask import Response, request
 from flask_smorest import Blueprint, abort
 from werkzeug.http import parse_etags
 
-from campaign.services import playlists
+from campaign.web.player import cache as player_cache
 from campaign.web.player.auth import authenticate
 
 blp = Blueprint(
@@ -17,7 +17,7 @@ blp = Blueprint(
 )
 
 
-def matches(header: str | None, answer: playlists.Answer) -> bool:
+def matches(header: str | None, answer: player_cache.Answer) -> bool:
     if not header:
         return False
     # Players echo the ETag verbatim; anything else goes through the full parser.
@@ -45,8 +45,8 @@ def get_playlist() -> Response:
     """The playlist of the token's own screen, with its fallback; ETag is its version."""
     screen = authenticate()
     try:
-        answer = playlists.cache().answer(screen.code)
-    except playlists.NoCampaign as exc:
+        answer = player_cache.cache().answer(screen.code)
+    except player_cache.NoCampaign as exc:
         abort(404, message=str(exc))
     headers = {"ETag": answer.etag, "Cache-Control": "no-cache"}
     if matches(request.headers.get("If-None-Match"), answer):

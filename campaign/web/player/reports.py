@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, request
 from flask_smorest import Blueprint, abort
 
-from campaign.services import player
+from campaign.services import clock, player
 from campaign.web.player.auth import authenticate
 from campaign.web.player.schemas import HeartbeatSchema, PlayerErrorSchema, PlaysResultSchema
 
@@ -21,9 +21,7 @@ MAX_PLAYS_BYTES = 1024 * 1024  # 1,000 plays are about 150 kB: more is not a bat
 
 
 def _now() -> Any:
-    from campaign.services.playlists import cache
-
-    return cache().now()
+    return clock.now()
 
 
 @blp.post("/heartbeat")

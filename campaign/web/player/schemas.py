@@ -16,8 +16,18 @@ class ScreenInfoSchema(Schema):
 
 
 class PlaylistItemSchema(Schema):
-    id = fields.String(required=True, metadata={"example": "trata-01.v2.es+en"})
-    message = fields.String(required=True, metadata={"description": "The message's key"})
+    id = fields.String(
+        required=True,
+        metadata={
+            "description": "<campaign>/<message>.v<version>.<lang>: the same slide, the same id",
+            "example": "peru-unido-contra-la-trata/trata-01.v2.es+en",
+        },
+    )
+    campaign = fields.String(required=True, metadata={"description": "The campaign's slug"})
+    message = fields.String(
+        required=True,
+        metadata={"description": "The message's key; \"_campaign\": the campaign's own card"},
+    )
     lang = fields.String(
         required=True, metadata={"description": '"es", "en", or "es+en" for a bilingual slide'}
     )

@@ -13,6 +13,17 @@ from campaign.web.api.schemas.common import COLOUR, HTTPS, ID, LANG, SLUG, patch
 
 _ID_LIST = {"type": "array", "items": {"type": "integer"}}
 _PER_LANGUAGE = {"keys": fields.String(validate=LANG), "values": text(300)}
+_MAX_SHARE = 1000
+
+
+def share_of_voice(**kwargs: Any) -> fields.Float:
+    """A positive number: a campaign's share of a screen's loop against the other campaigns."""
+    return fields.Float(
+        validate=validate.Range(
+            min=0, min_inclusive=False, max=_MAX_SHARE, error="must be a positive number up to 1000"
+        ),
+        **kwargs,
+    )
 
 
 def _budget(value: Decimal | None) -> None:
@@ -34,6 +45,16 @@ class CampaignSchema(Schema):
     foreground = fields.String(load_default="#FFFFFF", validate=COLOUR)
     accent = fields.String(load_default="#FFC72C", validate=COLOUR)
     requires_partner_approval = fields.Boolean(load_default=False)
+    share_of_voice_by_hub = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^[A-Z0-9][A-Z0-9_-]{0,39}$")),
+        values=share_of_voice(),
+        load_default=dict,
+        validate=validate.Length(max=500),
+        metadata={
+            "description": "Hub code → the campaign's share of voice there, over its phases' "
+            '(see Phase.share_of_voice); e.g. {"LIM": 2}'
+        },
+    )
     partner_ids = fields.List(
         fields.Integer(validate=ID),
         load_default=list,
@@ -54,7 +75,15 @@ class CampaignOutSchema(CampaignSchema):
         return [p.id for p in row.partners]
 
 
-CampaignPatchSchema = patch_of(CampaignSchema, exclude=("slug",))
+class CampaignPatchSchema(patch_of(CampaignSchema, exclude=("slug",))):  # type: ignore[misc]
+    confirm_language_removal = fields.Boolean(
+        load_only=True,
+        load_default=False,
+        metadata={
+            "description": "Remove a language even though approved messages use it (they then "
+            "play in the languages left); without it such a change is refused with 409"
+        },
+    )
 
 
 class PartnerSchema(Schema):
@@ -95,6 +124,14 @@ class PhaseSchema(Schema):
         fields.Integer(validate=ID),
         load_default=list,
         validate=validate.Length(max=200),
+    )
+    share_of_voice = share_of_voice(
+        load_default=1.0,
+        metadata={
+            "description": "The campaign's share of a screen's loop at this phase's hubs while "
+            "the phase is active, against the other campaigns playing there: 2 against another "
+            "campaign's 1 gives it two thirds of the airtime. Equal (1) by default."
+        },
     )
 
 

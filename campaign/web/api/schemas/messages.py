@@ -52,6 +52,14 @@ class MessageOutSchema(MessageSchema):
         exclude = ("texts",)
 
     latest = fields.Nested(VersionSchema, allow_none=True, dump_only=True)
+    missing_languages = fields.List(
+        fields.String(),
+        dump_only=True,
+        metadata={
+            "description": "Campaign languages the newest version lacks (an incomplete message "
+            "cannot be submitted; its approved version plays in the languages it has)",
+        },
+    )
     live = fields.Nested(
         VersionSchema,
         allow_none=True,

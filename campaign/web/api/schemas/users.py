@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from campaign.domain.roles import Role
 from campaign.web.api.schemas.common import ID, text
 
-ROLE = validate.OneOf(["admin", "manager", "partner"])
+ROLE = validate.OneOf([role.value for role in Role])
 
 
 class UserSchema(Schema):

@@ -1,4 +1,4 @@
-"""Runs the app under gunicorn, configured from the command line rather than a file."""
+"""`campaign serve`'s process wiring: gunicorn workers and the jobs process beside them."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ class _JobsProcess:
 
 
 def serve(*, host: str, port: int, workers: int, jobs: bool = True) -> None:
+    """Run gunicorn in the foreground (configured here, not from a file) until it is stopped."""
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
         "workers": workers,
