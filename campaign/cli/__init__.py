@@ -7,8 +7,9 @@ from flask.cli import FlaskGroup
 
 def _create_app():  # type: ignore[no-untyped-def]
     from campaign import create_app
+    from campaign.services import migrations
 
-    return create_app()
+    return migrations.enable(create_app())
 
 
 cli = FlaskGroup(create_app=_create_app, help="Run and manage the campaign scheduler.")

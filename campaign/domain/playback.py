@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from campaign.domain.eligibility import ONE_DAY, active_phase_numbers
 from campaign.domain.model import Hub, Network, Screen
 from campaign.domain.playlist import (
+    CACHE_LIMIT,
     NoPlayableContent,
     PlaylistEngine,
     PlaylistItem,
@@ -49,6 +51,20 @@ class NetworkPlayback:
         self.settings = settings
         self.engines = {n.campaign.slug: PlaylistEngine(n, settings) for n in ordered}
         self.screens: dict[str, Screen] = ordered[0].screens if ordered else {}
+        # Local days on which a phase of the hub starts or ends, for every hub: loops change there.
+        self._edges: dict[str, frozenset[date]] = {}
+        for network in ordered:
+            for phase in network.phases:
+                for hub in phase.hub_codes:
+                    days = {phase.starts_on, phase.ends_on + ONE_DAY}
+                    self._edges[hub] = self._edges.get(hub, frozenset()) | days
+        # What does not depend on the instant within a local day: shares, fallbacks and mixes.
+        self._shares: dict[tuple[str, str, date], Fraction] = {}
+        self._fallbacks: dict[tuple[str, date], tuple[tuple[PlaylistItem, ...], str]] = {}
+        self._campaigns: dict[str, tuple[str, ...]] = {}
+        self._mixes: dict[
+            tuple[tuple[Fraction, str], ...], tuple[tuple[PlaylistItem, ...], str]
+        ] = {}
 
     def loop(self, screen_code: str, at: datetime) -> ScreenLoop:
         """The loop of the screen `screen_code` at the aware instant `at` (KeyError: no screen)."""
@@ -56,41 +72,80 @@ class NetworkPlayback:
         at = at.astimezone(UTC)
         zone = ZoneInfo(self.hub(screen).timezone)
         today = at.astimezone(zone).date()
-        booked, valid_until = [], at + self.settings.max_validity
+        booked: list[tuple[Fraction, tuple[PlaylistItem, ...], str]] = []
+        valid_until = at + self.settings.max_validity
         for slug, engine in self.engines.items():
             playlist = engine.build_for(screen, at)
             valid_until = min(valid_until, playlist.valid_until)
             if not playlist.is_fallback:
-                share = campaign_share(engine.network, screen.hub_code, today)
-                booked.append((slug, share, playlist.items))
-        fallback_from = self._fallback_campaigns(screen, today)
-        fallback = mix(
-            [
-                (campaign_share(self.engines[slug].network, screen.hub_code, today), items)
-                for slug in fallback_from
-                if (items := self._fallback_items(slug, screen))
-            ]
-        )
-        items = mix([(share, items) for _, share, items in booked]) if booked else fallback
+                share = self._share(slug, screen.hub_code, today)
+                booked.append((share, playlist.items, playlist.version))
+        fallback, fallback_version = self._fallback(screen, today)
+        items, version = self._mix(booked) if booked else (fallback, fallback_version)
         return ScreenLoop(
             screen=screen,
             items=items,
             fallback=fallback,
             valid_until=min(valid_until, self._next_phase_edge(screen, at, zone, valid_until)),
-            version=playlist_version(items),
+            version=version,
             is_fallback=not booked,
-            campaigns=tuple(sorted({item.campaign for item in items})),
+            campaigns=self._campaigns_of(version, items),
         )
+
+    def _campaigns_of(self, version: str, items: tuple[PlaylistItem, ...]) -> tuple[str, ...]:
+        campaigns = self._campaigns.get(version)
+        if campaigns is None:
+            if len(self._campaigns) >= CACHE_LIMIT:
+                self._campaigns.clear()
+            campaigns = self._campaigns[version] = tuple(sorted({i.campaign for i in items}))
+        return campaigns
+
+    def _share(self, slug: str, hub_code: str, today: date) -> Fraction:
+        key = (slug, hub_code, today)
+        share = self._shares.get(key)
+        if share is None:
+            share = self._shares[key] = campaign_share(self.engines[slug].network, hub_code, today)
+        return share
+
+    def _mix(
+        self, parts: list[tuple[Fraction, tuple[PlaylistItem, ...], str]]
+    ) -> tuple[tuple[PlaylistItem, ...], str]:
+        """The mixed loop of the parts (share, items, their version), and its version."""
+        if len(parts) == 1:
+            return parts[0][1], parts[0][2]
+        key = tuple((share, version) for share, _, version in parts)
+        found = self._mixes.get(key)
+        if found is None:
+            if len(self._mixes) >= CACHE_LIMIT:
+                self._mixes.clear()
+            items = mix([(share, items) for share, items, _ in parts])
+            found = self._mixes[key] = (items, playlist_version(items))
+        return found
+
+    def _fallback(self, screen: Screen, today: date) -> tuple[tuple[PlaylistItem, ...], str]:
+        """What the screen plays with nothing booked on `today` (see the class), and its version."""
+        key = (screen.code, today)
+        found = self._fallbacks.get(key)
+        if found is None:
+            if len(self._fallbacks) >= CACHE_LIMIT:
+                self._fallbacks.clear()
+            parts = [
+                (self._share(slug, screen.hub_code, today), *content)
+                for slug in self._fallback_campaigns(screen, today)
+                if (content := self._fallback_items(slug, screen))[0]
+            ]
+            found = self._fallbacks[key] = self._mix(parts) if parts else ((), playlist_version(()))
+        return found
 
     def hub(self, screen: Screen) -> Hub:
         """The screen's hub."""
         return next(iter(self.engines.values())).network.hubs[screen.hub_code]
 
-    def _fallback_items(self, slug: str, screen: Screen) -> tuple[PlaylistItem, ...]:
+    def _fallback_items(self, slug: str, screen: Screen) -> tuple[tuple[PlaylistItem, ...], str]:
         try:
             return self.engines[slug].fallback_for(screen)
         except NoPlayableContent:
-            return ()
+            return (), ""
 
     def _fallback_campaigns(self, screen: Screen, today: date) -> list[str]:
         """The campaigns whose fallback a screen with nothing booked plays: those active at its
@@ -113,13 +168,7 @@ class NetworkPlayback:
     ) -> datetime:
         """The first local midnight before `horizon` at which a phase of the screen's hub starts
         or ends: shares of voice and fallbacks change there even when no booking does."""
-        edges = {
-            day
-            for engine in self.engines.values()
-            for phase in engine.network.phases
-            if screen.hub_code in phase.hub_codes
-            for day in (phase.starts_on, phase.ends_on + ONE_DAY)
-        }
+        edges = self._edges.get(screen.hub_code, frozenset())
         day = at.astimezone(zone).date() + ONE_DAY
         while (midnight := datetime.combine(day, time(), zone).astimezone(UTC)) < horizon:
             if day in edges:

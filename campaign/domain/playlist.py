@@ -110,7 +110,11 @@ def language_policy_of(screen: Screen, network: Network) -> str:
 
 
 def shown_languages(
-    message: Message, langs: tuple[str, ...], policy: str, languages: Sequence[str]
+    message: Message,
+    langs: tuple[str, ...],
+    policy: str,
+    languages: Sequence[str],
+    has: tuple[str, ...] | None = None,
 ) -> tuple[str, ...]:
     """Rule 4, for a message that lacks some campaign languages (one was added after approval):
     the languages `language_sequence` asked for that the message has. Where it has none of
@@ -118,7 +122,7 @@ def shown_languages(
     one-language policy (alternate, or a single language) its next language after the one asked
     for, in campaign order, so the slot is not lost. A message is shown in every language it
     has, and never in one it lacks."""
-    has = message.languages_in(tuple(languages))
+    has = message.languages_in(tuple(languages)) if has is None else has
     shown = tuple(lang for lang in langs if lang in has)
     if shown or not has or policy == LanguagePolicy.PAIR:
         return shown
@@ -144,9 +148,12 @@ def language_items(
     made = {} if made is None else made
     items = []
     mode = effective_policy(policy, languages)
+    has: dict[str, tuple[str, ...]] = {}  # each message's languages, worked out once
     for position, asked in language_sequence(len(slots), policy, languages):
         message, slot_duration_s, booking_key = slot = slots[position]
-        langs = shown_languages(message, asked, mode, languages)
+        if message.key not in has:
+            has[message.key] = message.languages_in(tuple(languages))
+        langs = shown_languages(message, asked, mode, languages, has[message.key])
         if not langs:
             continue
         key = (slot_duration_s, booking_key, message.key, langs)
@@ -307,9 +314,10 @@ class PlaylistEngine:
             is_fallback=not playing,
         )
 
-    def fallback_for(self, screen: Screen) -> tuple[PlaylistItem, ...]:
-        """Rule 6. The items `screen` plays when nothing is booked, and offline (cached)."""
-        return self._content(self._view(screen).policy, frozenset())[0]
+    def fallback_for(self, screen: Screen) -> tuple[tuple[PlaylistItem, ...], str]:
+        """Rule 6. The items `screen` plays when nothing is booked, and offline, with their
+        version (cached)."""
+        return self._content(self._view(screen).policy, frozenset())
 
     def playing(self, screen: Screen, at: datetime) -> list[Booking]:
         """Rules 1 and 2 at the aware instant `at`: the bookings playing on `screen`, by key (none:

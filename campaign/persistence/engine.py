@@ -1,4 +1,4 @@
-"""Binds the database to an app: SQLite pragmas and the migrations folder."""
+"""Binds the database to an app: SQLite pragmas, and the migrations where they are run."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from campaign.extensions import db, migrate
+from campaign.extensions import db
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -29,8 +29,15 @@ def init_app(app: Flask) -> None:
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def init_migrations(app: Flask) -> None:
+    """Give the app Alembic's migrations (the `db` commands). Only the command line needs them:
+    Alembic is imported here, so web workers never load it."""
+    from flask_migrate import Migrate
+
+    Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True)

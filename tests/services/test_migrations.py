@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from campaign.extensions import db
+from campaign.services import migrations
 from tests.conftest import BACKENDS, make_test_app
 
 
@@ -38,7 +41,7 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
 def test_upgrade_gives_the_models_schema_and_downgrade_removes_it(
     empty_database: str, tmp_path: Path
 ) -> None:
-    app = make_test_app(empty_database, tmp_path)
+    app = migrations.enable(make_test_app(empty_database, tmp_path))
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -47,3 +50,16 @@ def test_upgrade_gives_the_models_schema_and_downgrade_removes_it(
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_web_apps_do_not_load_alembic() -> None:
+    """Only the command line runs migrations: a web worker's memory is not spent on Alembic."""
+    code = (
+        "import sys; from campaign import create_app; "
+        "create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://', 'SECRET_KEY': 'x'}); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'alembic', 'flask_migrate'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stdout
