@@ -11,6 +11,7 @@ from PIL import ImageDraw
 from campaign.domain.model import MessageText
 from campaign.rendering.colours import RGB
 from campaign.rendering.fonts import FontBook
+from campaign.rendering.refusals import SlideDoesNotFit
 from campaign.rendering.textfit import Box, TextBlock, make_block, wrap, wrap_even
 
 # role: (size in body sizes, size when space is short, bold, line height in em, accent colour)
@@ -35,19 +36,6 @@ GAP_AFTER = {
 EMPHASIS_STEPS = 8  # how finely headline and hotline shrink once the body is at its smallest
 
 Parts = Sequence[tuple[str, MessageText]]
-
-
-class SlideNotLegible(ValueError):
-    """The slide would not be legible; `problems` lists why, each a sentence to act on."""
-
-    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.problems = tuple(problems) or (message,)
-
-
-class SlideDoesNotFit(SlideNotLegible):
-    """The text does not fit the screen even at the smallest legible size."""
 
 
 @dataclass(frozen=True)

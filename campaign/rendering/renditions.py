@@ -5,41 +5,17 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from io import BytesIO
 from typing import Literal
 
 from PIL import Image
 
-from campaign.domain.model import Orientation
 from campaign.rendering.colours import parse_hex
+from campaign.rendering.refusals import ScreenClass
 
 Fit = Literal["contain", "cover"]
 RESAMPLE = Image.Resampling.LANCZOS
 REDUCING_GAP = 2.0  # integer-factor reduce() first, then LANCZOS over the last factor of two
-
-
-@dataclass(frozen=True)
-class ScreenClass:
-    """A screen size that renditions are made for, e.g. 1920 × 1080."""
-
-    width: int
-    height: int
-
-    def __post_init__(self) -> None:
-        if self.width < 1 or self.height < 1:
-            raise ValueError("A screen class needs a positive width and height.")
-
-    @property
-    def orientation(self) -> Orientation:
-        return Orientation.PORTRAIT if self.height > self.width else Orientation.LANDSCAPE
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return (self.width, self.height)
-
-    def __str__(self) -> str:
-        return f"{self.width}x{self.height}"
 
 
 def _scale(src: tuple[int, int], dst: ScreenClass, fit: Fit) -> float:

@@ -11,6 +11,8 @@ from io import BytesIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from campaign.rendering.refusals import UploadRejected
+
 try:  # LittleCMS is optional in Pillow builds: without it ICC profiles are dropped, not applied.
     from PIL import ImageCms
 except ImportError:  # pragma: no cover - depends on the Pillow build
@@ -42,15 +44,6 @@ _DECODE_ERRORS = (
     zlib.error,
     MemoryError,
 )
-
-
-class UploadRejected(Exception):
-    """An upload we refuse; `message` tells the person what to do, `status` is the HTTP status."""
-
-    def __init__(self, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 @dataclass(frozen=True)

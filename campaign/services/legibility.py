@@ -21,8 +21,7 @@ from campaign.persistence.queries import (
     to_partner,
 )
 from campaign.rendering.colours import contrast_ratio, parse_hex
-from campaign.rendering.legibility import MIN_CONTRAST, MIN_TEXT_SHARE
-from campaign.rendering.slides import SlideDoesNotFit, SlideNotLegible, check_text_slide
+from campaign.rendering.refusals import SlideDoesNotFit, SlideNotLegible
 from campaign.services.renditions import LANG_LABELS
 
 # Checked when no screen is registered yet: the two usual full-HD shapes.
@@ -54,6 +53,8 @@ def _check(
     share: float,
 ) -> None:
     """Raise what drawing the slide would raise; measures the layout, draws nothing."""
+    from campaign.rendering.slides import check_text_slide  # Pillow: only when checking
+
     check_text_slide(
         texts if len(texts) > 1 else texts[0][1],
         width=size[0],
@@ -145,6 +146,8 @@ def message_problems(message: m_rows.MessageVersion | Message, at: datetime) -> 
     domain, row = _resolve(message)
     campaign = to_campaign(row)
     partners = tuple(to_partner(p) for p in row.partners)
+    from campaign.rendering.legibility import MIN_CONTRAST, MIN_TEXT_SHARE
+
     share = current_app.config.get("SLIDE_MIN_TEXT_SHARE", MIN_TEXT_SHARE)
     sizes, bilingual = _sizes_in_use(row, at)
     problems = [

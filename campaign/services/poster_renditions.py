@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.persistence.posters import Poster
-from campaign.rendering.renditions import ScreenClass, render_renditions
+from campaign.rendering.refusals import ScreenClass
 from campaign.rendering.store import AssetStore
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,8 @@ def draw_poster(
     stored: list[str] = []
     try:
         source = store.read(poster.sha256, poster.ext)
+        from campaign.rendering.renditions import render_renditions  # Pillow: only to draw
+
         pictures = render_renditions(
             source,
             classes,

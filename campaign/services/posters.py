@@ -17,8 +17,8 @@ from campaign.persistence.media import MediaFile, Rendition
 from campaign.persistence.messages import Message
 from campaign.persistence.posters import Poster
 from campaign.persistence.queries import campaign_row
+from campaign.rendering.refusals import UploadRejected
 from campaign.rendering.store import StorageFull
-from campaign.rendering.uploads import UploadRejected, process_upload
 from campaign.services import messages
 from campaign.services.campaigns import visible_campaigns
 from campaign.services.errors import Invalid, NotFound, ServiceError
@@ -134,6 +134,8 @@ def upload_poster(
     campaign, message = _resolve(place)
     config = current_app.config
     try:
+        from campaign.rendering.uploads import process_upload  # Pillow: only for uploads
+
         image = process_upload(
             data, max_pixels=config["MAX_UPLOAD_PIXELS"], max_bytes=config["MAX_CONTENT_LENGTH"]
         )

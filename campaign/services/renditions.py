@@ -29,8 +29,7 @@ from campaign.persistence.campaigns import Campaign as CampaignRow
 from campaign.persistence.media import Rendition
 from campaign.persistence.player import insert_ignoring
 from campaign.persistence.queries import live_version, to_partner
-from campaign.rendering.renditions import ScreenClass
-from campaign.rendering.slides import SlideNotLegible, render_text_slide
+from campaign.rendering.refusals import ScreenClass, SlideNotLegible
 from campaign.rendering.store import AssetStore
 from campaign.services.generation import bump_generation
 from campaign.services.poster_renditions import (
@@ -106,6 +105,8 @@ def draw_slide(
     partners: tuple[Partner, ...],
 ) -> bytes:
     """The PNG of a message's text slide in one language, or stacked languages ("es+en")."""
+    from campaign.rendering.slides import render_text_slide  # Pillow: only when drawing
+
     texts = [(code, message.texts[code]) for code in lang.split("+")]
     result = render_text_slide(
         texts if len(texts) > 1 else texts[0][1],

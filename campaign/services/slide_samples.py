@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from campaign.persistence.queries import campaign_row, load_network, to_partner
-from campaign.rendering.samples import render_samples
-from campaign.rendering.slides import SlideNotLegible
+from campaign.rendering.refusals import SlideNotLegible
 from campaign.services.errors import Invalid
 
 
@@ -24,6 +23,8 @@ def write_samples(out_dir: Path) -> Samples:
 
     They use the campaign and its real messages when there is exactly one campaign, else
     built-in examples. Raises Invalid when a slide would not be legible (e.g. its colours)."""
+    from campaign.rendering.samples import render_samples  # Pillow: only when drawing
+
     row = campaign_row()
     try:
         if row is None:
