@@ -110,6 +110,10 @@ def _prepare(instance: Path) -> tuple[list[str], int]:
     return tokens, len(body)
 
 
+# A worker serving the synthetic network may use at most this many times the control's memory.
+MEMORY_GOAL_RATIO = 2.0
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -311,6 +315,9 @@ def run() -> dict[str, Any]:
         "worker_peak_rss_mb": round(rss_kb / 1024, 1),
         "content_changes_during_load": generation_moves,
         "control_worker_peak_rss_mb": round(control_rss_kb / 1024, 1),
+        "worker_memory_ratio": round(rss_kb / control_rss_kb, 2),
+        "worker_memory_goal_ratio": MEMORY_GOAL_RATIO,
+        "worker_memory_ok": rss_kb <= MEMORY_GOAL_RATIO * control_rss_kb,
         "load": f"{load}, best of {ROUNDS} alternating {DURATION_S:.0f} s runs, loopback",
     }
 

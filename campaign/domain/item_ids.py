@@ -8,7 +8,8 @@ from dataclasses import dataclass
 # "<campaign>/<message key>.v<version>.<lang>[+<lang>…]": the same slide has the same id in any
 # process; players report plays by it, and reports read it back without a join.
 _PATTERN = re.compile(
-    r"\A(?P<campaign>[^/]+)/(?P<key>.+)\.v(?P<version>\d+)\.(?P<lang>[a-z]{2,3}(?:\+[a-z]{2,3})*)\Z"
+    r"\A(?:(?P<campaign>[^/]+)/)?(?P<key>[^/]+)\.v(?P<version>\d+)"
+    r"\.(?P<lang>[a-z]{2,3}(?:\+[a-z]{2,3})*)\Z"
 )
 
 
@@ -16,7 +17,7 @@ _PATTERN = re.compile(
 class ItemRef:
     """What an item id names: a campaign's message version in one language or several ("es+en")."""
 
-    campaign: str
+    campaign: str  # "" in an id from before campaigns were named in it ("<key>.v2.es")
     message_key: str
     message_version: int
     lang: str
@@ -35,4 +36,5 @@ def parse_item_id(text: str) -> ItemRef | None:
     match = _PATTERN.match(text)
     if match is None:
         return None
-    return ItemRef(match["campaign"], match["key"], int(match["version"]), match["lang"])
+    campaign = match["campaign"] or ""
+    return ItemRef(campaign, match["key"], int(match["version"]), match["lang"])

@@ -102,18 +102,22 @@ class Node:
             return None
         return float(value)
 
-    def positive_number(self, key: str, maximum: float, default: Any = _MISSING) -> Any:
-        """A finite number above 0 and at most `maximum`, as a float (TOML 2 and 2.0 alike)."""
+    def positive_number(
+        self, key: str, maximum: float, default: Any = _MISSING, minimum: float = 0.001
+    ) -> Any:
+        """A finite number from `minimum` (above 0) to `maximum`, as a float (TOML 2 and 2.0
+        alike)."""
         value = self._get(key, required=default is _MISSING)
         if value is _MISSING:
             return default if default is not _MISSING else None
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
-            or not 0 < value <= maximum  # nan compares false too; inf is over any maximum
+            or not minimum <= value <= maximum  # nan compares false; inf is over any maximum
         ):
             self.problems.add(
-                self.at(key), f"must be a positive number up to {maximum:g}, not {value!r}"
+                self.at(key),
+                f"must be a positive number from {minimum:g} up to {maximum:g}, not {value!r}",
             )
             return default if default is not _MISSING else None
         return float(value)

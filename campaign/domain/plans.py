@@ -327,13 +327,21 @@ def _message(node: Node, languages: tuple[str, ...]) -> Message:
     )
     if message.link and not re.match(r"^https://[^\s]+$", message.link):
         node.problems.add(node.at("link"), f"{message.link!r} is not an https:// link")
-    if message.status is not MessageStatus.DRAFT:
+    if message.status is MessageStatus.IN_REVIEW:
         for lang in message.missing_languages(languages):
             node.problems.add(
                 node.at(lang),
                 f"a message that is {message.status.value} needs a headline and body "
                 f"in every campaign language; {lang!r} is missing",
             )
+    elif message.status is not MessageStatus.DRAFT and not message.languages_in(languages):
+        # An approved version plays in the languages it has (a language added to the campaign
+        # later is missing from it), so it needs one at least; plan_warnings names the gaps.
+        node.problems.add(
+            node.at(languages[0]),
+            f"a message that is {message.status.value} needs a headline and body in at least "
+            "one campaign language",
+        )
     node.finish()
     return message
 
@@ -447,15 +455,23 @@ def _check_references(plan: Plan, problems: Problems) -> None:
 def plan_warnings(plan: Plan) -> list[str]:
     """What loads but would surprise on a screen."""
     languages = plan.campaign.languages
+    warnings = [
+        f"messages[{m.key}]: plays only in {', '.join(m.languages_in(languages))} until a "
+        f"version with {', '.join(m.missing_languages(languages))} is approved"
+        for m in plan.messages
+        if m.status in (MessageStatus.APPROVED, MessageStatus.PAUSED)
+        and m.missing_languages(languages)
+        and m.languages_in(languages)
+    ]
     if not any(
-        m.is_fallback and m.status is MessageStatus.APPROVED and not m.missing_languages(languages)
+        m.is_fallback and m.status is MessageStatus.APPROVED and m.languages_in(languages)
         for m in plan.messages
     ):
-        return [
+        warnings.append(
             "no approved, complete fallback message (fallback = true): "
             "screens with nothing booked will show the campaign name only"
-        ]
-    return []
+        )
+    return warnings
 
 
 def shift_plan(plan: Plan, days: int) -> Plan:

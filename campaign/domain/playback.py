@@ -9,7 +9,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from campaign.domain.eligibility import ONE_DAY, active_phase_numbers
-from campaign.domain.model import Hub, Network, Screen
+from campaign.domain.model import FundingStatus, Hub, Network, Screen
 from campaign.domain.playlist import (
     CACHE_LIMIT,
     NoPlayableContent,
@@ -75,7 +75,10 @@ class NetworkPlayback:
         booked: list[tuple[Fraction, tuple[PlaylistItem, ...], str]] = []
         valid_until = at + self.settings.max_validity
         for slug, engine in self.engines.items():
-            playlist = engine.build_for(screen, at)
+            try:
+                playlist = engine.build_for(screen, at)
+            except NoPlayableContent:  # nothing of its own to show: it takes no part
+                continue
             valid_until = min(valid_until, playlist.valid_until)
             if not playlist.is_fallback:
                 share = self._share(slug, screen.hub_code, today)
@@ -149,7 +152,8 @@ class NetworkPlayback:
 
     def _fallback_campaigns(self, screen: Screen, today: date) -> list[str]:
         """The campaigns whose fallback a screen with nothing booked plays: those active at its
-        hub today, else those whose phases list the hub at all, else every campaign."""
+        hub today, else those whose phases list the hub at all, else those with a funded phase
+        anywhere (a campaign still being prepared stays off the air), else every campaign."""
         hub = screen.hub_code
         active = [
             slug
@@ -161,7 +165,12 @@ class NetworkPlayback:
             for slug, engine in self.engines.items()
             if any(hub in phase.hub_codes for phase in engine.network.phases)
         ]
-        return active or listed or list(self.engines)
+        funded = [
+            slug
+            for slug, engine in self.engines.items()
+            if any(p.funding_status is FundingStatus.CONFIRMED for p in engine.network.phases)
+        ]
+        return active or listed or funded or list(self.engines)
 
     def _next_phase_edge(
         self, screen: Screen, at: datetime, zone: ZoneInfo, horizon: datetime

@@ -13,10 +13,13 @@ from campaign.domain.playlist import PlaylistItem
 from campaign.domain.rotation import smooth_round_robin
 
 DEFAULT_SHARE = Fraction(1)
-# A mixed loop longer than this many items is approximated: the closest within the bound (seen
-# within 2 % of the shares on the demo's screens), or the shortest within 0.1 % of each share.
+# A mixed loop longer than this many items is approximated: the shortest within 0.5 % of each
+# share (relative) up to this length, else a longer one within 2 % (see loop_repeats).
 MAX_MIX_ITEMS = 360
-CLOSE_ENOUGH = Fraction(1, 1000)
+CLOSE_ENOUGH = Fraction(1, 200)
+# Past MAX_MIX_ITEMS a loop may grow to this many items, until each share is within GOOD_ENOUGH.
+LONGEST_MIX_ITEMS = 1200
+GOOD_ENOUGH = Fraction(2, 100)
 
 
 def as_share(value: float | int) -> Fraction:
@@ -60,8 +63,10 @@ def loop_repeats(
 ) -> list[int]:
     """How many times each campaign's own loop is played in the mixed loop so that each one's
     airtime is in proportion to its share: k_i * airtime_i ∝ share_i, in the smallest whole
-    numbers; where those make the mixed loop longer than MAX_MIX_ITEMS items, the repeats
-    closest to the shares within that bound (each campaign's loop plays at least once)."""
+    numbers. Where those make the mixed loop longer than MAX_MIX_ITEMS items: the shortest
+    repeats within CLOSE_ENOUGH of every share, searched up to that length; past it, longer
+    loops (up to LONGEST_MIX_ITEMS) only until the shares are within GOOD_ENOUGH: a longer loop
+    rather than wrong shares. Each campaign's loop plays at least once."""
     rates = [share / airtime for share, airtime in zip(shares, airtimes, strict=True)]
     scale = lcm(*(rate.denominator for rate in rates))
     whole = [int(rate * scale) for rate in rates]
@@ -71,20 +76,23 @@ def loop_repeats(
         return exact
     total_share = sum(shares)
     smallest = min(rates)
-    best, best_error = [1] * len(rates), None
-    for base in range(1, MAX_MIX_ITEMS + 1):
+    best: list[int] | None = None
+    best_error = Fraction(1)
+    for base in range(1, LONGEST_MIX_ITEMS + 1):
         repeats = [max(1, round(base * rate / smallest)) for rate in rates]
-        if sum(k * n for k, n in zip(repeats, lengths, strict=True)) > MAX_MIX_ITEMS:
+        items = sum(k * n for k, n in zip(repeats, lengths, strict=True))
+        if best is not None and items > LONGEST_MIX_ITEMS:
             break
         air = [k * a for k, a in zip(repeats, airtimes, strict=True)]
-        error = max(
-            abs(Fraction(t, sum(air)) - share / total_share)
+        error = max(  # relative: a small share is as wrong at 1:8 for 1:7 as a big one
+            abs(Fraction(t, sum(air)) / (share / total_share) - 1)
             for t, share in zip(air, shares, strict=True)
         )
-        if best_error is None or error < best_error:
+        if best is None or error < best_error:
             best, best_error = repeats, error
-        if error <= CLOSE_ENOUGH:
+        if best_error <= CLOSE_ENOUGH or (items > MAX_MIX_ITEMS and best_error <= GOOD_ENOUGH):
             break
+    assert best is not None  # base 1 always gives one
     return best
 
 

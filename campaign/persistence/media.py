@@ -53,7 +53,8 @@ class Rendition(db.Model):
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     source_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
     source_hash: Mapped[str] = mapped_column(String(64))
-    lang: Mapped[str] = mapped_column(String(12))
+    # One language, or a bilingual slide's joined by "+": up to five of three letters each.
+    lang: Mapped[str] = mapped_column(String(24))
     width: Mapped[int]
     height: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))

@@ -33,7 +33,7 @@ class PlayRecord(db.Model):
     campaign: Mapped[str | None] = mapped_column(String(80))
     message_key: Mapped[str] = mapped_column(String(80))
     message_version: Mapped[int | None]
-    lang: Mapped[str | None] = mapped_column(String(12))
+    lang: Mapped[str | None] = mapped_column(String(24))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     duration_s: Mapped[float]
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -18,8 +18,6 @@ from campaign.rendering.column import (
     ColumnSpec,
     Palette,
     Parts,
-    SlideDoesNotFit,
-    SlideNotLegible,
     fit_column,
 )
 from campaign.rendering.fonts import FONT_DIR, FontBook
@@ -30,6 +28,7 @@ from campaign.rendering.legibility import (
     min_text_px,
 )
 from campaign.rendering.qr import qr_image, qr_modules
+from campaign.rendering.refusals import SlideDoesNotFit, SlideNotLegible
 from campaign.rendering.textfit import (
     Box,
     TextBlock,

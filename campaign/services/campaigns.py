@@ -11,6 +11,7 @@ from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign, Partner, Phase, campaign_partners
 from campaign.persistence.network import Hub
 from campaign.persistence.queries import live_version
+from campaign.services import clock, legibility
 from campaign.services.errors import Conflict, Invalid, NotFound
 from campaign.services.records import (
     Page,
@@ -20,6 +21,7 @@ from campaign.services.records import (
     check_version,
     commit,
     delete,
+    flush,
     paginate,
 )
 
@@ -106,6 +108,22 @@ def _change_languages(row: Campaign, languages: list[str], confirmed: bool) -> N
     row.slogans = {k: v for k, v in (row.slogans or {}).items() if k not in removed}
 
 
+# What the campaign's card is drawn from: a change to any of them is checked for legibility.
+CARD_FIELDS = frozenset({"names", "slogans", "languages", "background", "foreground", "accent"})
+
+
+def _check_card(row: Campaign) -> None:
+    """The campaign's card must be legible on its screens: it is the last thing they show."""
+    flush(f"campaign {row.slug}")  # the check reads its phases and screens as they will be
+    problems = legibility.card_problems(row, clock.now())
+    if problems:
+        db.session.rollback()  # refused whole: nothing of the change stays
+        raise Invalid(
+            "the campaign's card (its name and slogan, shown when nothing else can be) would not "
+            "be legible: " + "; ".join(problems)
+        )
+
+
 def _check_campaign(row: Campaign) -> None:
     missing = [lang for lang in row.languages if not (row.names or {}).get(lang, "").strip()]
     if missing:
@@ -134,6 +152,7 @@ def create_campaign(values: dict[str, Any]) -> Campaign:
     _check_campaign(row)
     _check_shares(row)
     db.session.add(row)
+    _check_card(row)
     commit(f"campaign {row.slug}")
     return row
 
@@ -148,11 +167,14 @@ def update_campaign(campaign_id: int, user: User, changes: dict[str, Any]) -> Ca
     confirmed = changes.pop("confirm_language_removal", False)
     if "partner_ids" in changes:
         row.partners = _partners(changes.pop("partner_ids"))
+    card_changes = bool(CARD_FIELDS & set(changes))
     if "languages" in changes:
         _change_languages(row, changes.pop("languages"), confirmed)
     assign(row, changes)
     _check_campaign(row)
     _check_shares(row)
+    if card_changes:
+        _check_card(row)
     commit(f"campaign {row.slug}")
     return row
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from campaign.domain.model import Campaign, Message, MessageText, Partner
+from campaign.domain.model import Campaign, Message, MessageText, Partner, campaign_card
 from campaign.domain.playlist import language_policy_of
 from campaign.extensions import db
 from campaign.persistence import campaigns as c_rows
@@ -138,12 +138,22 @@ def _resolve(message: m_rows.MessageVersion | Message) -> tuple[Message, c_rows.
     return message, row
 
 
-def message_problems(message: m_rows.MessageVersion | Message, at: datetime) -> list[str]:
+def card_problems(row: c_rows.Campaign, at: datetime) -> list[str]:
+    """Every reason the campaign's card (its name and slogan: the slide its screens show when it
+    has no approved message) would not be legible on a screen that may show it; [] when fine.
+    The card is what keeps a screen from going blank, so a campaign is saved only when it is."""
+    return message_problems(campaign_card(to_campaign(row)), at, campaign=row)
+
+
+def message_problems(
+    message: m_rows.MessageVersion | Message, at: datetime, campaign: c_rows.Campaign | None = None
+) -> list[str]:
     """Every reason the message's text slide would not be legible on a screen that may show it,
     one sentence each, e.g. "portrait 1080×1920, es: the body is too long to fit at a legible
     size; cut about 12 words"; [] when every screen size, language and bilingual pair is fine.
+    `campaign` is the message's campaign when it is not one of its rows (a campaign's card).
     """
-    domain, row = _resolve(message)
+    domain, row = (message, campaign) if campaign is not None else _resolve(message)
     campaign = to_campaign(row)
     partners = tuple(to_partner(p) for p in row.partners)
     from campaign.rendering.legibility import MIN_CONTRAST, MIN_TEXT_SHARE

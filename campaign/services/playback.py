@@ -17,6 +17,7 @@ from campaign.domain.model import Screen
 from campaign.domain.playback import NetworkPlayback
 from campaign.domain.playlist import PlaylistItem, PlaylistSettings
 from campaign.persistence.queries import load_networks
+from campaign.services import clock
 from campaign.services.renditions import Asset, Renditions
 
 
@@ -113,8 +114,8 @@ class Playback:
         drawn yet has no asset, and the version is "" (it covers the pictures)."""
         loop = self.engine.loop(code, at)
         screen = loop.screen
-        fallback = self._shown(screen, loop.fallback, at, draw)
-        items = fallback if loop.is_fallback else self._shown(screen, loop.items, at, draw)
+        fallback = self._shown(screen, loop.fallback, draw)
+        items = fallback if loop.is_fallback else self._shown(screen, loop.items, draw)
         is_fallback = loop.is_fallback or not items
         items = items or fallback
         hub = self.engine.hub(screen)
@@ -138,13 +139,13 @@ class Playback:
         return ScreenPlaylist(**{**vars(playlist), "version": version})
 
     def _shown(
-        self, screen: Screen, items: tuple[PlaylistItem, ...], at: datetime, draw: bool
+        self, screen: Screen, items: tuple[PlaylistItem, ...], draw: bool
     ) -> tuple[ShownItem, ...]:
         shown = []
         size = screen.width, screen.height
         for item in items:
-            if draw:
-                asset = self.asset_for(item, *size, at)
+            if draw:  # a picture drawn now is recorded now, whatever instant is previewed
+                asset = self.asset_for(item, *size, clock.now())
                 if asset is not None:
                     shown.append(ShownItem(item, asset))
                 continue
@@ -153,11 +154,12 @@ class Playback:
                 shown.append(ShownItem(item, renditions.find(item, *size)))
         return tuple(shown)
 
-    def asset_for(self, item: PlaylistItem, width: int, height: int, at: datetime) -> Asset | None:
-        """The item's picture for a screen size, drawn if missing; None if it cannot be drawn."""
+    def asset_for(self, item: PlaylistItem, width: int, height: int, now: datetime) -> Asset | None:
+        """The item's picture for a screen size, drawn (and recorded at `now`) if missing; None
+        if it cannot be drawn."""
         renditions = self.renditions[item.campaign]
         found = renditions.find(item, width, height)
-        return found or renditions.ensure(item, width, height, now=at)
+        return found or renditions.ensure(item, width, height, now=now)
 
     def prepare(self, at: datetime) -> dict[str, int]:
         """Draw, ahead of the polls, every picture the screens need at `at`: their loops and

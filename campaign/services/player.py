@@ -90,7 +90,7 @@ def check_play(record: object, now: datetime) -> dict[str, Any]:
     return {
         "play_id": play_id,
         "item_id": item_id,
-        "campaign": ref.campaign[:80] if ref else None,
+        "campaign": (ref.campaign[:80] or None) if ref else None,
         "message_key": (ref.message_key if ref else item_id)[:80],
         "message_version": ref.message_version if ref else None,
         "lang": ref.lang if ref else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -67,8 +67,18 @@ def check_version(row: Any, expected: int | None, what: str) -> None:
 
 def commit(what: str = "this record") -> None:
     """Commit, turning a broken unique rule or a concurrent edit into a Conflict."""
+    _write(db.session.commit, what)
+
+
+def flush(what: str = "this record") -> None:
+    """Write the pending changes without committing (to check them as they will be), turning a
+    broken unique rule or a concurrent edit into a Conflict as `commit` does."""
+    _write(db.session.flush, what)
+
+
+def _write(write: Callable[[], None], what: str) -> None:
     try:
-        db.session.commit()
+        write()
     except IntegrityError as exc:
         db.session.rollback()
         raise Conflict(f"{what} clashes with an existing record or is still in use") from exc

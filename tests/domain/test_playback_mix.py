@@ -174,3 +174,25 @@ def test_shifted_demo_dates_play_the_same_way() -> None:
     shifted = network_of(shift_plan(parse_plan(DEMO), 10))
     loop = NetworkPlayback([shifted]).loop("LIM-ARR-01", AT + timedelta(days=10))
     assert loop.items == NetworkPlayback([DEMO_NETWORK]).loop("LIM-ARR-01", AT).items
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shares=st.tuples(st.integers(1, 9), st.integers(1, 9)),
+    sizes=st.tuples(st.integers(1, 30), st.integers(1, 30)),
+    seconds=st.tuples(st.integers(8, 20), st.integers(8, 20)),
+)
+def test_long_loops_keep_their_shares(shares, sizes, seconds) -> None:
+    """However long the campaigns' own loops, the mix gives each its share of airtime, within
+    a few percent (exactly where the loop can be short enough)."""
+    parts = [
+        (
+            Fraction(share),
+            tuple(item(name, f"m{i}", lang, length) for i in range(count) for lang in ("es", "en")),
+        )
+        for name, share, count, length in zip("ab", shares, sizes, seconds, strict=True)
+    ]
+    seconds_of = airtime(mix(parts))
+    ratio = Fraction(seconds_of["a"], seconds_of["b"])
+    wanted = Fraction(shares[0], shares[1])
+    assert abs(ratio / wanted - 1) <= Fraction(1, 20), (ratio, wanted)

@@ -68,8 +68,7 @@ def test_a_missing_language_is_reported(demo: Flask) -> None:
 
 
 def test_checking_without_drawing_finds_what_drawing_finds(demo: Flask, monkeypatch) -> None:
-    from campaign.rendering.slides import render_text_slide
-    from campaign.services import legibility
+    from campaign.rendering import slides
 
     medium = " ".join(["Si alguien retiene tus documentos, pide ayuda."] * 20)  # fits some sizes
     with demo.app_context():
@@ -77,7 +76,7 @@ def test_checking_without_drawing_finds_what_drawing_finds(demo: Flask, monkeypa
         longer = replace(message.texts["es"], body=medium)
         variants = [message, replace(message, texts={**message.texts, "es": longer})]
         checked = [message_problems(m, AT) for m in variants]
-        monkeypatch.setattr(legibility, "check_text_slide", render_text_slide)
+        monkeypatch.setattr(slides, "check_text_slide", slides.render_text_slide)
         drawn = [message_problems(m, AT) for m in variants]
     assert checked == drawn
     assert checked[0] == []

@@ -16,7 +16,7 @@ from campaign.persistence.media import MediaFile, Rendition
 from campaign.persistence.messages import Message
 from campaign.persistence.posters import Poster
 from campaign.persistence.queries import campaign_row, load_network
-from campaign.services import poster_renditions, posters
+from campaign.services import posters
 from campaign.services import renditions as media
 from campaign.services.errors import Conflict
 from campaign.services.playback import prepare_renditions
@@ -128,13 +128,15 @@ def test_a_poster_is_decoded_once_for_every_screen_class(
     demo: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[list[tuple[int, int]]] = []
-    real = poster_renditions.render_renditions
+    from campaign.rendering import renditions as drawing  # where the service draws from
+
+    real = drawing.render_renditions
 
     def counting(source: bytes, classes: list, **kw: object) -> dict:
         calls.append(sorted(c.size for c in classes))
         return real(source, classes, **kw)
 
-    monkeypatch.setattr(poster_renditions, "render_renditions", counting)
+    monkeypatch.setattr(drawing, "render_renditions", counting)
     with demo.app_context():
         put(hostile.jpeg(), fit="cover", focal=(0.2, 0.8))
         approve_draft()

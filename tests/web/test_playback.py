@@ -405,3 +405,32 @@ def _id(slug: str, key: str) -> int:
 def _lock(app: Flask, message_id: int) -> int:
     with app.app_context():
         return db.session.get(Message, message_id).lock_version
+
+
+def test_a_partner_sees_the_whole_loop_but_only_their_campaigns_words(
+    demo: Flask, people: dict[str, Caller]
+) -> None:
+    add_second_campaign(demo)
+    client = demo.test_client()
+    shown = preview(client, people["partner"], "LIM-ARR-01", NOW)  # a partner of the demo's
+    mine = [i for i in shown["items"] if i["campaign"] == DEMO_SLUG]
+    others = [i for i in shown["items"] if i["campaign"] == SECOND_SLUG]
+    assert mine and others
+    assert all(i["headline"] for i in mine)
+    assert all(i["headline"] == "" and i["url"] is None for i in others)
+    outsider = client.get("/api/v1/screens/LIM-ARR-01/preview", headers=people["outsider"].headers)
+    assert outsider.status_code == 404  # no campaign of theirs: nothing to preview
+
+
+def test_a_campaign_whose_card_would_not_be_legible_is_refused(
+    demo: Flask, people: dict[str, Caller]
+) -> None:
+    client = demo.test_client()
+    admin = people["admin"]
+    campaign = client.get("/api/v1/campaigns", headers=admin.headers).get_json()["items"][0]
+    grey = {"version": campaign["version"], "foreground": "#777777", "background": "#888888"}
+    answer = client.patch(f"/api/v1/campaigns/{campaign['id']}", json=grey, headers=admin.headers)
+    assert answer.status_code == 422
+    assert "card" in answer.get_json()["detail"] and "contrast" in answer.get_json()["detail"]
+    again = client.get(f"/api/v1/campaigns/{campaign['id']}", headers=admin.headers).get_json()
+    assert again["foreground"] == campaign["foreground"] and again["version"] == campaign["version"]

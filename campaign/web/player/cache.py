@@ -93,6 +93,9 @@ class PlayerCache:
         if cached is not None and now < cached.valid_until and self.playback is not None:
             return cached
         with self.lock:
+            cached = self.answers.get(code)  # another thread may have built it meanwhile
+            if cached is not None and now < cached.valid_until and self.playback is not None:
+                return cached
             if self.playback is None:
                 self.playback = Playback()
             playlist = self.playback.screen_playlist(code, now)

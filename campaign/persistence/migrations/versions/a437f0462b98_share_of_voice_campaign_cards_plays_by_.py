@@ -26,10 +26,13 @@ def upgrade():
 
     with op.batch_alter_table('play_records', schema=None) as batch_op:
         batch_op.add_column(sa.Column('campaign', sa.String(length=80), nullable=True))
+        # A bilingual slide's languages joined by "+" can be longer than 12 characters.
+        batch_op.alter_column('lang', existing_type=sa.String(length=12), type_=sa.String(length=24), existing_nullable=True)
         batch_op.create_index('ix_play_records_campaign', ['campaign', 'started_at'], unique=False)
 
     with op.batch_alter_table('renditions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('campaign_id', sa.Integer(), nullable=True))
+        batch_op.alter_column('lang', existing_type=sa.String(length=12), type_=sa.String(length=24), existing_nullable=False)
         batch_op.create_unique_constraint(batch_op.f('uq_renditions_campaign_id_lang_width_height_source_hash'), ['campaign_id', 'lang', 'width', 'height', 'source_hash'])
         batch_op.create_foreign_key(batch_op.f('fk_renditions_campaign_id_campaigns'), 'campaigns', ['campaign_id'], ['id'], ondelete='CASCADE')
 
@@ -42,10 +45,12 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_renditions_campaign_id_campaigns'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('uq_renditions_campaign_id_lang_width_height_source_hash'), type_='unique')
         batch_op.drop_column('campaign_id')
+        batch_op.alter_column('lang', existing_type=sa.String(length=24), type_=sa.String(length=12), existing_nullable=False)
 
     with op.batch_alter_table('play_records', schema=None) as batch_op:
         batch_op.drop_index('ix_play_records_campaign')
         batch_op.drop_column('campaign')
+        batch_op.alter_column('lang', existing_type=sa.String(length=24), type_=sa.String(length=12), existing_nullable=True)
 
     with op.batch_alter_table('phases', schema=None) as batch_op:
         batch_op.drop_column('share_of_voice')

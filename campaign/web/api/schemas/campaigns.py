@@ -20,7 +20,7 @@ def share_of_voice(**kwargs: Any) -> fields.Float:
     """A positive number: a campaign's share of a screen's loop against the other campaigns."""
     return fields.Float(
         validate=validate.Range(
-            min=0, min_inclusive=False, max=_MAX_SHARE, error="must be a positive number up to 1000"
+            min=0.001, max=_MAX_SHARE, error="must be a positive number from 0.001 up to 1000"
         ),
         **kwargs,
     )
