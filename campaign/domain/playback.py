@@ -9,7 +9,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from campaign.domain.eligibility import ONE_DAY, active_phase_numbers
-from campaign.domain.model import FundingStatus, Hub, Network, Screen
+from campaign.domain.model import FundingStatus, Hub, Network, Screen, Zone
 from campaign.domain.playlist import (
     CACHE_LIMIT,
     NoPlayableContent,
@@ -141,8 +141,12 @@ class NetworkPlayback:
         return found
 
     def hub(self, screen: Screen) -> Hub:
-        """The screen's hub."""
+        """The screen's hub (the places are the same in every campaign's network)."""
         return next(iter(self.engines.values())).network.hubs[screen.hub_code]
+
+    def zone(self, screen: Screen) -> Zone:
+        """The screen's zone."""
+        return next(iter(self.engines.values())).network.zones[screen.hub_code, screen.zone_code]
 
     def _fallback_items(self, slug: str, screen: Screen) -> tuple[tuple[PlaylistItem, ...], str]:
         try:

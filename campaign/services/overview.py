@@ -88,8 +88,7 @@ def screen_view(
     each item's headline; items of campaigns not in `visible` show no words or picture."""
     playlist = playback.screen_playlist(code, at, draw=draw)
     screen = playlist.screen
-    network = next(iter(playback.networks.values()))
-    hub = network.hubs[screen.hub_code]
+    hub = playback.engine.hub(screen)
     zone = ZoneInfo(hub.timezone)
     items = []
     for shown in playlist.items:
@@ -99,7 +98,7 @@ def screen_view(
     return ScreenView(
         screen=screen,
         hub_name=hub.name,
-        zone_name=network.zones[(screen.hub_code, screen.zone_code)].name,
+        zone_name=playback.engine.zone(screen).name,
         local_time=at.astimezone(zone),
         items=tuple(items),
         is_fallback=playlist.is_fallback,
