@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from campaign.domain.roles import Role
 from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign, Partner, Phase, campaign_partners
@@ -36,7 +37,7 @@ PHASE_FILTERS = ("campaign_id", "funding_status")
 def visible_campaigns(user: User) -> Select[Any]:
     """Staff see every campaign; a partner user only those shared with their organisation."""
     query = select(Campaign)
-    if user.role == "partner":
+    if user.role == Role.PARTNER:
         shared = select(campaign_partners.c.campaign_id).where(
             campaign_partners.c.partner_id == user.partner_id
         )

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from campaign.domain.roles import Role
 from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.network import Screen
@@ -31,7 +32,7 @@ def demo_access(now: datetime) -> DemoAccess:
     email = password = None
     if db.session.scalar(select(User.id).limit(1)) is None:
         password = secrets.token_urlsafe(12)
-        email = accounts.add_user(DEMO_EMAIL, "admin", password, now=now, name="Demo").email
+        email = accounts.add_user(DEMO_EMAIL, Role.ADMIN, password, now=now, name="Demo").email
     screen = token = None
     if db.session.scalar(select(Screen.id).filter_by(code=DEMO_SCREEN)) is not None:
         screen, token = DEMO_SCREEN, screens.issue_token(DEMO_SCREEN, now=now)

@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import exists, select
 
+from campaign.domain.roles import Role
 from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign
@@ -197,7 +198,7 @@ def upload_poster(
 def _visible(user: User) -> Any:
     """Staff see every poster; a partner sees those of campaigns shared with them."""
     query = select(Poster)
-    if user.role == "partner":
+    if user.role == Role.PARTNER:
         shown = visible_campaigns(user).with_only_columns(Campaign.id)
         query = query.where(Poster.campaign_id.in_(shown))
     return query

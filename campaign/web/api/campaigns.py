@@ -7,8 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from marshmallow import fields
 
-from campaign.domain.roles import ANY as ANY_USER
-from campaign.domain.roles import STAFF
+from campaign.domain.roles import ANY, STAFF, Role
 from campaign.services import campaigns as service
 from campaign.web.api.common import blueprint, page_request
 from campaign.web.api.schemas.campaigns import (
@@ -44,7 +43,7 @@ PhaseArgs = list_args(
 
 @blp.route("/campaigns")
 class Campaigns(MethodView):
-    @requires(*ANY_USER)
+    @requires(*ANY)
     @blp.arguments(CampaignArgs, location="query")
     @blp.response(200, page_of(CampaignOutSchema))
     def get(self, args: dict[str, Any]) -> Any:
@@ -62,7 +61,7 @@ class Campaigns(MethodView):
 
 @blp.route("/campaigns/<int:campaign_id>")
 class CampaignItem(MethodView):
-    @requires(*ANY_USER)
+    @requires(*ANY)
     @blp.response(200, CampaignOutSchema)
     def get(self, campaign_id: int) -> Any:
         """One campaign."""
@@ -75,7 +74,7 @@ class CampaignItem(MethodView):
         """Change a campaign; send the version you read."""
         return service.update_campaign(campaign_id, current_user_required(), data)
 
-    @requires("admin")
+    @requires(Role.ADMIN)
     @blp.arguments(VersionArgs, location="query")
     @blp.response(204)
     def delete(self, args: dict[str, Any], campaign_id: int) -> None:
@@ -115,7 +114,7 @@ class PartnerItem(MethodView):
         """Change a partner organisation; send the version you read."""
         return service.update_partner(partner_id, data)
 
-    @requires("admin")
+    @requires(Role.ADMIN)
     @blp.arguments(VersionArgs, location="query")
     @blp.response(204)
     def delete(self, args: dict[str, Any], partner_id: int) -> None:
