@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ _MEMO_SIZE = 48
 _failed: set[str] = set()
 # Identical inputs give identical bytes; a lost insert race or a retry need not redraw.
 _drawn: OrderedDict[str, bytes] = OrderedDict()
+# Threaded servers draw for polls and previews at once: the memo's updates go one at a time.
+_drawn_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -336,7 +339,8 @@ class Renditions:
 
 
 def _remember(source: str, data: bytes) -> None:
-    _drawn[source] = data
-    _drawn.move_to_end(source)
-    while len(_drawn) > _MEMO_SIZE:
-        _drawn.popitem(last=False)
+    with _drawn_lock:
+        _drawn[source] = data
+        _drawn.move_to_end(source)
+        while len(_drawn) > _MEMO_SIZE:
+            _drawn.popitem(last=False)
