@@ -14,21 +14,27 @@ from werkzeug.serving import make_server
 
 from campaign.config import Environment
 from campaign.extensions import db
+from campaign.services.clock import clock_of
 from campaign.services.plans import load_plan
 from campaign.services.screens import issue_token
-from tests.conftest import DEMO_PLAN, make_test_app
+from tests.conftest import DEMO_PLAN, DEMO_TODAY, make_test_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# The instant the live app and the browser both start at: noon in Lima on the demo's day, so
+# nothing in these tests depends on the wall clock (the pages' clock runs on from there).
+LIVE_NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def live_app(tmp_path: Path) -> Flask:
     # CSRF on, as in production: the sign-in form and the kiosk's reports must work with it.
     app = make_test_app(f"sqlite:///{tmp_path / 'live.db'}", tmp_path, WTF_CSRF_ENABLED=True)
+    assert LIVE_NOW.date() == DEMO_TODAY
+    clock_of(app).set(LIVE_NOW)
     with app.app_context():
         db.create_all()
-        load_plan(DEMO_PLAN.read_text(encoding="utf-8"), demo_today=datetime.now(UTC).date())
+        load_plan(DEMO_PLAN.read_text(encoding="utf-8"), demo_today=DEMO_TODAY)
     return app
 
 
@@ -47,7 +53,7 @@ def live_server(live_app: Flask) -> Iterator[str]:
 @pytest.fixture
 def screen_token(live_app: Flask) -> str:
     with live_app.app_context():
-        return issue_token("LIM-ARR-01", now=datetime.now(UTC))
+        return issue_token("LIM-ARR-01", now=LIVE_NOW)
 
 
 @pytest.fixture(scope="session")

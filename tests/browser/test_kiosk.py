@@ -7,12 +7,14 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.persistence.network import Screen
+from tests.browser.conftest import LIVE_NOW
 
 
 def test_kiosk_plays_the_screens_slides_and_reports_in(
     browser, live_server: str, screen_token: str, live_app: Flask
 ) -> None:
     page = browser.new_page(viewport={"width": 960, "height": 540})
+    page.clock.install(time=LIVE_NOW)  # the browser's clock starts where the server's is set
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{live_server}/play#token={screen_token}")

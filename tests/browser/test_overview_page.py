@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Flask
 
 from campaign.jobs import tasks
 from campaign.services.accounts import add_user
+from tests.browser.conftest import LIVE_NOW
 
 
 def test_overview_renders_with_slides_and_no_policy_violations(
     browser, live_server: str, live_app: Flask
 ) -> None:
-    tasks.prepare_renditions(live_app, datetime.now(UTC))
+    tasks.prepare_renditions(live_app, LIVE_NOW)
     with live_app.app_context():
-        add_user("ana@example.org", "manager", "a long enough password", now=datetime.now(UTC))
+        add_user("ana@example.org", "manager", "a long enough password", now=LIVE_NOW)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
