@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import current_app
@@ -136,7 +136,7 @@ class Playback:
             [shown.as_json() for shown in items],
             [shown.as_json() for shown in fallback],
         )
-        return ScreenPlaylist(**{**vars(playlist), "version": version})
+        return replace(playlist, version=version)
 
     def _shown(
         self, screen: Screen, items: tuple[PlaylistItem, ...], draw: bool
