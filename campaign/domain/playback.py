@@ -31,7 +31,11 @@ class ScreenLoop:
     valid_until: datetime  # aware (UTC): the first instant the loop may be different
     version: str  # of the items, as `playlist_version`
     is_fallback: bool  # no campaign has a booking playing: the items are the fallback
-    campaigns: tuple[str, ...]  # the slugs of the campaigns in the items, in slug order
+
+    @property
+    def campaigns(self) -> tuple[str, ...]:
+        """The slugs of the campaigns in the items, in slug order."""
+        return tuple(sorted({item.campaign for item in self.items}))
 
 
 class NetworkPlayback:
@@ -61,7 +65,6 @@ class NetworkPlayback:
         # What does not depend on the instant within a local day: shares, fallbacks and mixes.
         self._shares: dict[tuple[str, str, date], Fraction] = {}
         self._fallbacks: dict[tuple[str, date], tuple[tuple[PlaylistItem, ...], str]] = {}
-        self._campaigns: dict[str, tuple[str, ...]] = {}
         self._mixes: dict[
             tuple[tuple[Fraction, str], ...], tuple[tuple[PlaylistItem, ...], str]
         ] = {}
@@ -92,16 +95,7 @@ class NetworkPlayback:
             valid_until=min(valid_until, self._next_phase_edge(screen, at, zone, valid_until)),
             version=version,
             is_fallback=not booked,
-            campaigns=self._campaigns_of(version, items),
         )
-
-    def _campaigns_of(self, version: str, items: tuple[PlaylistItem, ...]) -> tuple[str, ...]:
-        campaigns = self._campaigns.get(version)
-        if campaigns is None:
-            if len(self._campaigns) >= CACHE_LIMIT:
-                self._campaigns.clear()
-            campaigns = self._campaigns[version] = tuple(sorted({i.campaign for i in items}))
-        return campaigns
 
     def _share(self, slug: str, hub_code: str, today: date) -> Fraction:
         key = (slug, hub_code, today)

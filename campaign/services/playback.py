@@ -60,8 +60,12 @@ class ScreenPlaylist:
     fallback: tuple[ShownItem, ...]
     valid_until: datetime
     is_fallback: bool
-    campaigns: tuple[str, ...]
     version: str  # covers what a player acts on: slides, files, durations; equal content, equal
+
+    @property
+    def campaigns(self) -> tuple[str, ...]:
+        """The slugs of the campaigns whose slides play, in slug order."""
+        return tuple(sorted({shown.item.campaign for shown in self.items}))
 
     def screen_json(self) -> dict[str, object]:
         screen = self.screen
@@ -126,7 +130,6 @@ class Playback:
             fallback=fallback,
             valid_until=loop.valid_until,
             is_fallback=is_fallback,
-            campaigns=tuple(sorted({shown.item.campaign for shown in items})),
             version="",
         )
         if any(shown.asset is None for shown in items + fallback):
