@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export PORT
 
-.PHONY: run test lint format bench bench-tools install install-test browser clean samples
+.PHONY: run test lint format bench bench-tools install install-test browser clean samples messages
+
+# The pages' Spanish and English catalogues, compiled from the .po files kept in the repo.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard campaign/translations/*/LC_MESSAGES/messages.po))
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +22,21 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@ 2>&1 | grep -v '^compiling' || true
+	@test -s $@
+
+install: $(VENV)/.installed $(CATALOGUES)
+install-test: $(VENV)/.installed-test $(CATALOGUES)
+
+# After changing strings shown to people: extract them, then merge into both catalogues.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 \
+	  --sort-by-file --omit-header -o campaign/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --width 100 \
+	  -i campaign/translations/messages.pot -d campaign/translations
+	$(BIN)/python scripts/english_catalogue.py campaign/translations/en/LC_MESSAGES/messages.po
+	@echo "Now translate the new entries of campaign/translations/es/LC_MESSAGES/messages.po"
 
 run: install
 	$(BIN)/campaign db upgrade

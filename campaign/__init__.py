@@ -27,6 +27,7 @@ def register_extensions(app: Flask) -> None:
     from campaign.extensions import babel, csrf, login_manager
     from campaign.persistence import engine
     from campaign.services import audit, clock, generation
+    from campaign.web.i18n import select_locale
 
     clock.init_app(app)
     engine.init_app(app)
@@ -34,18 +35,19 @@ def register_extensions(app: Flask) -> None:
     generation.init_app(app)
     audit.init_app(app)
     login_manager.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from campaign.web import health, identity, kiosk, openapi, pages, security, signin
+    from campaign.web import health, i18n, identity, kiosk, openapi, pages, security, signin
     from campaign.web.player import fastpath
 
     app.register_blueprint(health.bp)
     app.register_blueprint(kiosk.bp)
-    app.register_blueprint(pages.bp)
     app.register_blueprint(signin.bp)
+    pages.init_app(app)
+    i18n.init_app(app)
     openapi.init_app(app)
     fastpath.init_app(app)
     identity.init_app(app)

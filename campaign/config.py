@@ -81,9 +81,6 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
-        # Browsable API docs (ReDoc): no inline script, so they live under our CSP.
-        "OPENAPI_REDOC_PATH": "/docs",
-        "OPENAPI_REDOC_URL": "https://cdn.jsdelivr.net/npm/redoc@2.1.5/bundles/redoc.standalone.js",
     }
     if "SECRET_KEY" not in overrides:
         config["SECRET_KEY"] = _secret_key(instance)

@@ -26,6 +26,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The language the pages speak to this person ("es", "en"); None: the browser's choice.
+    locale: Mapped[str | None] = mapped_column(String(8))
     # Optimistic lock: an edit based on an old read fails instead of overwriting.
     lock_version: Mapped[int] = mapped_column(default=1)
 

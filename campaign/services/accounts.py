@@ -6,8 +6,9 @@ import re
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from campaign.domain.roles import Role
 from campaign.extensions import db
@@ -75,9 +76,11 @@ def _check_role(role: str) -> None:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise Invalid(
+            _("the password needs at least %(count)d characters", count=MIN_PASSWORD_LENGTH)
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise Invalid(f"the password has at most {MAX_PASSWORD_LENGTH} characters")
+        raise Invalid(_("the password has at most %(count)d characters", count=MAX_PASSWORD_LENGTH))
 
 
 def _partner_for(role: str, partner_id: int | None) -> int | None:
@@ -136,3 +139,26 @@ def update_user(
         user.session_version += 1
     commit(f"user {user.email}")
     return user
+
+
+def set_locale(user: User, locale: str, supported: tuple[str, ...]) -> None:
+    """Remember the language this person reads the pages in."""
+    if locale not in supported:
+        raise Invalid(f"unknown language {locale!r}")
+    if user.locale != locale:
+        user.locale = locale
+        commit(f"user {user.email}")
+
+
+class WrongPassword(Invalid):
+    """The current password given to change it was not the account's."""
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """A new password for oneself, after the current one: every other session ends."""
+    if not check_password_hash(user.password_hash, current):
+        raise WrongPassword(_("the current password is not right"))
+    _check_password(new)
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+    commit(f"user {user.email}")

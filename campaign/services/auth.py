@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash
 
@@ -73,7 +74,7 @@ def login(
         or _failures(LoginAttempt.address, address, since) >= policy.max_failures_per_address
     ):
         raise TooManyAttempts(
-            "too many failed sign-ins; wait a few minutes and try again",
+            _("too many failed sign-ins; wait a few minutes and try again"),
             int(policy.window.total_seconds()),
         )
     user = db.session.scalar(select(User).filter_by(email=email))
@@ -83,7 +84,7 @@ def login(
         audit.record("login_failed", "users", str(user.id) if user else "", {"email": email})
         db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - 4 * policy.window))
         db.session.commit()
-        raise BadCredentials("wrong e-mail or password")
+        raise BadCredentials(_("wrong e-mail or password"))
     if not user.password_hash.startswith(accounts.PASSWORD_METHOD + "$"):
         user.password_hash = accounts.hash_password(password)
     user.last_login_at = now

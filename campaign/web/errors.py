@@ -1,11 +1,14 @@
-"""Error answers: JSON {error, detail} for the API, a plain page elsewhere; never a trace."""
+"""Error answers: JSON {error, detail} for the API, a page in the reader's language elsewhere."""
 
 from __future__ import annotations
 
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +26,60 @@ def error_response(
             body["fields"] = fields
         response = jsonify(body)
     else:
-        response = Response(
-            render_template("error.html", status=status, error=error, detail=detail),
-            mimetype="text/html",
-        )
+        response = Response(_error_page(status, error, detail), mimetype="text/html")
     response.status_code = status
     return response
+
+
+# What a person reads on an error page: what happened, and what they can do about it.
+PAGE_TEXTS = {
+    400: (_l("The request could not be understood"), _l("Check what you sent and try again.")),
+    403: (
+        _l("You may not open this page"),
+        _l(
+            "Your account's role does not give access to it. Ask the campaign's administrator "
+            "if you need it."
+        ),
+    ),
+    404: (
+        _l("Page not found"),
+        _l("The address may be mistyped, or what it pointed to was removed."),
+    ),
+    410: (
+        _l("This link is no longer valid"),
+        _l("It has expired or was revoked. Ask whoever sent it for a new one."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l(
+            "The error has been logged. Try again in a moment; if it keeps happening, tell the "
+            "campaign's administrator."
+        ),
+    ),
+}
+CSRF_TEXT = (
+    _l("The form has expired"),
+    _l("Go back, reload the page and send the form again. Nothing was saved."),
+)
+OTHER_TEXT = (_l("The request could not be completed"), _l("Check what you sent and try again."))
+
+
+def _error_page(status: int, error: str, detail: str) -> str:
+    heading, explanation = CSRF_TEXT if error == "csrf" else PAGE_TEXTS.get(status, OTHER_TEXT)
+    # Werkzeug's own descriptions are English boilerplate: only a reason of ours is shown.
+    generic = getattr(default_exceptions.get(status), "description", None)
+    shown = "" if status >= 500 or detail == generic or error == "csrf" else detail
+    try:
+        return render_template(
+            "errors/error.html",
+            status=status,
+            heading=heading,
+            explanation=explanation,
+            detail=shown,
+        )
+    except Exception:  # the shell needs the database; an error page must not need it
+        log.exception("the error page could not be drawn")
+        return f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{escape(heading)}</p>"
 
 
 def init_app(app: Flask) -> None:
@@ -39,9 +90,8 @@ def init_app(app: Flask) -> None:
         detail = data.get("message") or exc.description or ""
         if fields and exc.code == 422:
             detail = "The request has invalid fields: " + ", ".join(_field_names(fields))
-        response = error_response(
-            exc.code or 500, (exc.name or "error").lower().replace(" ", "_"), detail, fields
-        )
+        name = "csrf" if isinstance(exc, CSRFError) else (exc.name or "error")
+        response = error_response(exc.code or 500, name.lower().replace(" ", "_"), detail, fields)
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
         if exc.code == 401:

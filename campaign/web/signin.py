@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
+from campaign.services import accounts, clock
 from campaign.services import auth as auth_service
-from campaign.services import clock
+from campaign.web.i18n import LANGUAGE_COOKIE, supported_locales
+from campaign.web.pages.paths import safe_next
 
 bp = Blueprint("signin", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an address elsewhere (an open redirect)."""
-    if not target:
-        return url_for("pages.overview")
-    parts = urlsplit(target)
-    # Browsers read "/\\host" as "//host", and strip tabs and newlines: refuse them all.
-    odd = "\\" in target or any(not c.isprintable() for c in target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or odd:
-        return url_for("pages.overview")
-    return target
 
 
 @bp.get("/login")
@@ -49,7 +37,9 @@ def login() -> ResponseReturnValue:
     # A fresh session: nothing from before signing in (a planted value, an old token) stays.
     session.clear()
     login_user(user)
-    return redirect(_safe_next(request.form.get("next")))
+    if user.locale is None and request.cookies.get(LANGUAGE_COOKIE) in supported_locales():
+        accounts.set_locale(user, request.cookies[LANGUAGE_COOKIE], supported_locales())
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.post("/logout")

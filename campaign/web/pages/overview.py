@@ -7,19 +7,14 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
-from campaign.config import PROJECT_ROOT
 from campaign.services import clock
 from campaign.services.overview import build_overview
 from campaign.web.identity import session_user
 from campaign.web.page_access import page_requires
 
-bp = Blueprint(
-    "pages",
-    __name__,
-    static_folder=str(PROJECT_ROOT / "assets" / "web"),
-    static_url_path="/static",
-)
+bp = Blueprint("overview", __name__)
 
 PREVIEW_TIMEZONE = "America/Lima"
 
@@ -32,7 +27,7 @@ def _preview_instant(text: str | None) -> tuple[datetime, str]:
     try:
         local = datetime.fromisoformat(text)
     except ValueError:
-        return now, f"«{text}» no es una fecha y hora como 2026-12-24T21:00 · not a date and time"
+        return now, _("«%(text)s» is not a date and time such as 2026-12-24T21:00", text=text)
     if local.tzinfo is None:
         local = local.replace(tzinfo=ZoneInfo(PREVIEW_TIMEZONE))
     return local.astimezone(UTC), ""
@@ -40,14 +35,14 @@ def _preview_instant(text: str | None) -> tuple[datetime, str]:
 
 @bp.get("/")
 @page_requires()
-def overview() -> ResponseReturnValue:
+def index() -> ResponseReturnValue:
     at, problem = _preview_instant(request.args.get("at"))
     screen = request.args.get("screen") or None
     data = build_overview(at, session_user(), screen, request.args.get("campaign") or None)
     status = 200 if data is not None else 404
     return (
         render_template(
-            "overview.html",
+            "overview/index.html",
             data=data,
             at=at.astimezone(ZoneInfo(PREVIEW_TIMEZONE)),
             asked=request.args.get("at", ""),

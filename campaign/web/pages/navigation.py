@@ -1,0 +1,49 @@
+"""The shell's navigation: each area's entry, shown to the roles its page lets in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from campaign.domain.roles import ANY
+from campaign.web.identity import session_user
+from campaign.web.page_access import PAGE_ACCESS_ATTR
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+# (endpoint, label): an area whose page is not registered yet is left out.
+AREAS = (
+    ("overview.index", _l("Overview")),
+    ("messages.index", _l("Messages")),
+    ("workflow.queue", _l("Review queue")),
+    ("posters.index", _l("Posters")),
+    ("account.index", _l("Account")),
+)
+
+
+def nav_items() -> list[NavItem]:
+    """The areas the signed-in person may open; the guard on each page decides, nothing else."""
+    user = session_user()
+    if user is None:
+        return []
+    views = current_app.view_functions
+    here = (request.endpoint or "").partition(".")[0]
+    items = []
+    for endpoint, label in AREAS:
+        view = views.get(endpoint)
+        if view is None or user.role not in getattr(view, PAGE_ACCESS_ATTR, ANY):
+            continue
+        items.append(NavItem(str(label), url_for(endpoint), endpoint.partition(".")[0] == here))
+    return items
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["nav_items"] = nav_items
