@@ -16,17 +16,17 @@ def init_app(app: Flask) -> None:
     from campaign.web.pages import (
         account,
         docs,
+        editor,
         language,
-        messages,
+        library,
         navigation,
         overview,
-        posters,
         vocabulary,
         workflow,
     )
 
     app.register_blueprint(site)
-    for area in (overview, language, account, messages, workflow, posters, docs):
+    for area in (overview, language, account, editor, workflow, library, docs):
         app.register_blueprint(area.bp)
     navigation.init_app(app)
     vocabulary.init_app(app)

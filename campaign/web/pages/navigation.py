@@ -22,9 +22,9 @@ class NavItem:
 # (endpoint, label): an area whose page is not registered yet is left out.
 AREAS = (
     ("overview.index", _l("Overview")),
-    ("messages.index", _l("Messages")),
+    ("editor.index", _l("Messages")),
     ("workflow.queue", _l("Review queue")),
-    ("posters.index", _l("Posters")),
+    ("library.index", _l("Posters")),
     ("account.index", _l("Account")),
 )
 

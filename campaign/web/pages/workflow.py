@@ -15,3 +15,9 @@ bp = Blueprint("workflow", __name__)
 @page_requires(*STAFF)
 def queue() -> ResponseReturnValue:
     return render_template("workflow/queue.html")
+
+
+@bp.get("/messages/<int:message_id>")
+@page_requires()
+def detail(message_id: int) -> ResponseReturnValue:
+    return render_template("workflow/queue.html")

@@ -1,4 +1,4 @@
-"""The messages pages (being built)."""
+"""The poster library (being built)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from flask.typing import ResponseReturnValue
 from campaign.domain.roles import STAFF
 from campaign.web.page_access import page_requires
 
-bp = Blueprint("messages", __name__)
+bp = Blueprint("library", __name__)
 
 
-@bp.get("/messages")
+@bp.get("/posters")
 @page_requires(*STAFF)
 def index() -> ResponseReturnValue:
-    return render_template("messages/index.html")
+    return render_template("library/index.html")
