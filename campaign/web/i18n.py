@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, get_timezone_name
-from babel.dates import format_datetime as babel_datetime
+from babel.dates import format_date, format_skeleton, get_timezone_name
 from babel.numbers import format_decimal
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale
@@ -23,11 +22,11 @@ def supported_locales() -> tuple[str, ...]:
 
 def select_locale() -> str:
     """Spanish unless the person chose otherwise: their saved choice once signed in, before
-    that the language cookie, then the browser's languages. The API answers in English unless
-    the caller's Accept-Language asks for Spanish."""
+    that the language cookie, then the browser's languages. The API (and the command line)
+    answer in English unless the caller's Accept-Language asks for Spanish."""
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
-        return str(default)
+        return "en"  # the command line and the jobs' logs speak English, as their docs do
     supported = supported_locales()
     path = request.path
     if path.startswith("/api/"):
@@ -49,13 +48,20 @@ def locale_name() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def _format(instant: datetime, fmt: str, zone: ZoneInfo, locale: str) -> str:
+    """ "24 dic 2026, 21:00" / "Dec 24, 2026, 21:00": each language's own date, a 24-hour time."""
+    day = format_skeleton("yMMMd", instant, tzinfo=zone, locale=locale)
+    clock = format_skeleton("Hm", instant, tzinfo=zone, locale=locale)
+    return {"time": clock, "date": day}.get(fmt, f"{day}, {clock}")
+
+
 def local_time(instant: datetime | None, timezone: str, fmt: str = "medium") -> str:
     """An instant in a hub's local time, in the reader's language, with the timezone's name."""
     if instant is None:
         return ""
     zone = ZoneInfo(timezone)
     locale = locale_name()
-    text = babel_datetime(instant, format=fmt, tzinfo=zone, locale=locale)
+    text = _format(instant, fmt, zone, locale)
     return f"{text} ({get_timezone_name(zone, width='long', locale=locale)})"
 
 

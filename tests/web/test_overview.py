@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from campaign.services.accounts import add_user
-
-PASSWORD = "a long enough password"
-
-
-def signed_in(app: Flask, role: str = "manager", partner: str | None = None) -> FlaskClient:
-    with app.app_context():
-        email = f"{role}-{partner or 'iom'}@example.org"
-        add_user(email, role, PASSWORD, now=datetime.now(UTC), partner_slug=partner)
-    client = app.test_client()
-    answer = client.post("/login", data={"email": email, "password": PASSWORD})
-    assert answer.status_code == 302, answer.get_data(as_text=True)
-    return client
+from tests.web.signing import signed_in
 
 
 @pytest.fixture
@@ -33,8 +19,8 @@ def test_overview_shows_the_campaign_phases_and_screens(manager: FlaskClient) ->
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Perú unido contra la trata de personas" in html
-    assert '<span class="badge active">active</span>' in html  # phase 1, funded, running
-    assert '<span class="badge unfunded">unfunded</span>' in html  # phases 2 and 3 wait
+    assert '<span class="badge active">activa</span>' in html  # phase 1, funded, running
+    assert '<span class="badge unfunded">sin financiamiento</span>' in html  # 2 and 3 wait
     assert 'id="screen-LIM-ARR-01"' in html and 'id="screen-LIM-GAT-01"' in html
     assert "zero-tolerance · es" in html
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from tests.conftest import make_test_app
-from tests.web.test_overview import PASSWORD, signed_in
+from tests.web.signing import PASSWORD, signed_in
 
 
 def test_a_wrong_password_is_refused_with_the_form_again(demo: Flask) -> None:
@@ -17,7 +17,7 @@ def test_a_wrong_password_is_refused_with_the_form_again(demo: Flask) -> None:
     )
     assert page.status_code == 401
     html = page.get_data(as_text=True)
-    assert "wrong e-mail or password" in html and 'value="manager-iom@example.org"' in html
+    assert "correo o contraseña incorrectos" in html and 'value="manager-iom@example.org"' in html
 
 
 def test_signing_in_returns_to_the_page_asked_for_but_never_to_another_site(demo: Flask) -> None:
