@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -43,7 +44,9 @@ def list_messages(user: User, request: PageRequest) -> Page:
 def get_version(message: Message, number: int) -> MessageVersion:
     version = next((v for v in message.versions if v.number == number), None)
     if version is None:
-        raise NotFound(f"message {message.key} has no version {number}")
+        raise NotFound(
+            _("message %(key)s has no version %(number)s", key=message.key, number=number)
+        )
     return version
 
 
@@ -55,7 +58,12 @@ def _touch(message: Message) -> None:
 def _set_texts(version: MessageVersion, campaign: Campaign, texts: dict[str, Any]) -> None:
     unknown = sorted(set(texts) - set(campaign.languages))
     if unknown:
-        raise Invalid(f"texts has languages the campaign does not use: {unknown}")
+        raise Invalid(
+            _(
+                "texts has languages the campaign does not use: %(languages)s",
+                languages=", ".join(unknown),
+            )
+        )
     for lang, values in sorted(texts.items()):
         row = version.text(lang)
         if row is None:
@@ -107,7 +115,9 @@ def delete_message(message_id: int, user: User, version: int | None) -> None:
     message = get_message(message_id, user)
     check_version(message, version, f"message {message.key}")
     if any(v.approved_at is not None or v.status in PLAYABLE for v in message.versions):
-        raise Conflict(f"message {message.key} has been approved before: retire it instead")
+        raise Conflict(
+            _("message %(key)s has been approved before: retire it instead", key=message.key)
+        )
     db.session.delete(message)
     commit(f"message {message.key}")
 
@@ -120,9 +130,19 @@ def draft_for_edit(message: Message, user: User | None) -> MessageVersion:
     if latest is not None and all(
         v.status == MessageStatus.RETIRED.value for v in message.versions
     ):
-        raise Conflict(f"message {message.key} is retired for good; write a new message instead")
+        raise Conflict(
+            _(
+                "message %(key)s is retired for good; write a new message instead",
+                key=message.key,
+            )
+        )
     if latest is not None and latest.status == MessageStatus.IN_REVIEW.value:
-        raise Conflict(f"version {latest.number} is in review: withdraw it before editing")
+        raise Conflict(
+            _(
+                "version %(number)s is in review: withdraw it before editing",
+                number=latest.number,
+            )
+        )
     if latest is None or latest.status != MessageStatus.DRAFT.value:
         draft = MessageVersion(
             number=(latest.number + 1) if latest else 1,
@@ -177,9 +197,17 @@ def edit_texts(
 def _latest_in(message: Message, status: MessageStatus, number: int | None) -> MessageVersion:
     latest = message.latest
     if latest is None or latest.status != status.value:
-        raise Conflict(f"message {message.key} has no {status.value} version to act on")
+        if status == MessageStatus.DRAFT:
+            raise Conflict(_("message %(key)s has no draft version to act on", key=message.key))
+        raise Conflict(_("message %(key)s has no version in review to act on", key=message.key))
     if number is not None and latest.number != number:
-        raise Conflict(f"version {number} is not the newest version ({latest.number})")
+        raise Conflict(
+            _(
+                "version %(number)s is not the newest version (%(newest)s)",
+                number=number,
+                newest=latest.number,
+            )
+        )
     return latest
 
 
@@ -202,7 +230,9 @@ def submit(message_id: int, user: User, *, number: int | None = None) -> Message
     draft = _latest_in(message, MessageStatus.DRAFT, number)
     missing = missing_languages(message)
     if missing:
-        raise Invalid(f"the draft needs a headline and body in {', '.join(missing)}")
+        raise Invalid(
+            _("the draft needs a headline and body in %(languages)s", languages=", ".join(missing))
+        )
     draft.status = MessageStatus.IN_REVIEW.value
     _touch(message)
     commit(f"message {message.key}")
@@ -213,13 +243,13 @@ def may_approve(user: User, message: Message, version: MessageVersion) -> str | 
     """Why this user may not approve this version, or None when they may."""
     campaign = message.campaign
     if user.id == version.author_id or user.id in (version.editor_ids or []):
-        return "the author or an editor of a version cannot approve it"
+        return _("the author or an editor of a version cannot approve it")
     if campaign.requires_partner_approval:
         if user.role != Role.PARTNER or user.partner_id not in {p.id for p in campaign.partners}:
-            return "this campaign needs approval by one of its partner organisations"
+            return _("this campaign needs approval by one of its partner organisations")
         return None
     if user.role not in STAFF:
-        return "approval needs a campaign manager"
+        return _("approval needs a campaign manager")
     return None
 
 
@@ -233,7 +263,10 @@ def approve(message_id: int, user: User, *, number: int, now: datetime) -> Messa
     problems = legibility.message_problems(version, now)
     if problems:
         raise Invalid(
-            "this version cannot be approved until its slides are legible: " + "; ".join(problems)
+            _(
+                "this version cannot be approved until its slides are legible: %(problems)s",
+                problems="; ".join(problems),
+            )
         )
     for older in message.versions:
         if older is not version and older.status in PLAYABLE:
@@ -252,7 +285,7 @@ def reject(
     message = get_message(message_id, user)
     version = _latest_in(message, MessageStatus.IN_REVIEW, number)
     if user.role == Role.PARTNER and may_approve(user, message, version) is not None:
-        raise Forbidden("only a reviewer of this campaign can send it back")
+        raise Forbidden(_("only a reviewer of this campaign can send it back"))
     version.status = MessageStatus.DRAFT.value
     if comment.strip():
         db.session.add(
@@ -275,7 +308,9 @@ def withdraw(message_id: int, user: User) -> MessageVersion:
 def _live(message: Message, status: MessageStatus) -> MessageVersion:
     version = live_version(message)
     if version is None or version.status != status.value:
-        raise Conflict(f"message {message.key} has no {status.value} version")
+        if status == MessageStatus.PAUSED:
+            raise Conflict(_("message %(key)s has no paused version", key=message.key))
+        raise Conflict(_("message %(key)s has no approved version", key=message.key))
     return version
 
 
@@ -303,7 +338,7 @@ def retire(message_id: int, user: User) -> Message:
     """Take the message out of service for good: no version of it plays any more."""
     message = get_message(message_id, user)
     if all(v.status == MessageStatus.RETIRED.value for v in message.versions):
-        raise Conflict(f"message {message.key} is already retired")
+        raise Conflict(_("message %(key)s is already retired", key=message.key))
     for version in message.versions:
         version.status = MessageStatus.RETIRED.value
     _touch(message)
@@ -325,7 +360,7 @@ def add_comment(
 ) -> ReviewComment:
     version = get_version(get_message(message_id, user), number)
     if not body.strip():
-        raise Invalid("a comment needs some text")
+        raise Invalid(_("a comment needs some text"))
     row = ReviewComment(version_id=version.id, author_id=user.id, body=body, created_at=now)
     db.session.add(row)
     commit("comment")

@@ -19,14 +19,23 @@ class NavItem:
     current: bool
 
 
-# (endpoint, label): an area whose page is not registered yet is left out.
+# (endpoint, label, the endpoints that are "in" the area): an area whose page is not
+# registered yet is left out. A message's own pages belong to Messages, only the queue to Review.
 AREAS = (
-    ("overview.index", _l("Overview")),
-    ("editor.index", _l("Messages")),
-    ("workflow.queue", _l("Review queue")),
-    ("library.index", _l("Posters")),
-    ("account.index", _l("Account")),
+    ("overview.index", _l("Overview"), ("overview.",)),
+    (
+        "editor.index",
+        _l("Messages"),
+        ("editor.", "workflow.detail", "workflow.diff", "workflow.switch"),
+    ),
+    ("workflow.queue", _l("Review queue"), ("workflow.queue",)),
+    ("library.index", _l("Posters"), ("library.",)),
+    ("account.index", _l("Account"), ("account.",)),
 )
+
+
+def _inside(endpoint: str, owned: tuple[str, ...]) -> bool:
+    return any(endpoint == o or (o.endswith(".") and endpoint.startswith(o)) for o in owned)
 
 
 def nav_items() -> list[NavItem]:
@@ -35,13 +44,13 @@ def nav_items() -> list[NavItem]:
     if user is None:
         return []
     views = current_app.view_functions
-    here = (request.endpoint or "").partition(".")[0]
+    here = request.endpoint or ""
     items = []
-    for endpoint, label in AREAS:
+    for endpoint, label, owned in AREAS:
         view = views.get(endpoint)
         if view is None or user.role not in getattr(view, PAGE_ACCESS_ATTR, ANY):
             continue
-        items.append(NavItem(str(label), url_for(endpoint), endpoint.partition(".")[0] == here))
+        items.append(NavItem(str(label), url_for(endpoint), _inside(here, owned)))
     return items
 
 
