@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from campaign.domain.model import Orientation
@@ -22,12 +22,24 @@ class SlideDoesNotFit(SlideNotLegible):
 
 
 class UploadRejected(Exception):
-    """An upload we refuse; `message` tells the person what to do, `status` is the HTTP status."""
+    """An upload we refuse; `message` tells the person what to do, `status` is the HTTP status.
 
-    def __init__(self, message: str, status: int = 422) -> None:
+    `reason` names the refusal and `params` holds the values in its message, so the services
+    can say the same sentence in the reader's language (this layer knows no languages)."""
+
+    def __init__(
+        self,
+        message: str,
+        status: int = 422,
+        *,
+        reason: str = "",
+        params: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
+        self.reason = reason
+        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)

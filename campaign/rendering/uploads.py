@@ -57,35 +57,52 @@ class ProcessedImage:
     ext: str  # "png", "jpg" or "webp"
 
 
+# What a refused file really is, by a code the services translate, and its English name.
+FILE_KINDS = {
+    "gif": "a GIF image",
+    "tiff": "a TIFF image",
+    "psd": "a Photoshop (PSD) file",
+    "pdf": "a PDF document",
+    "bmp": "a BMP image",
+    "heic": "a HEIC/AVIF image",
+    "zip": "a ZIP archive (or an Office document)",
+    "svg": "an SVG drawing",
+    "html": "a web page (HTML/XML)",
+    "unknown": "not an image we can read",
+}
+
+
 def _sniff(data: bytes) -> str:
     """Name what a refused file really is, from its first bytes, for the error message."""
     head = data[:512]
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"GIF87a", b"GIF89a")):
-        return "a GIF image"
+        return "gif"
     if head.startswith((b"II*\x00", b"MM\x00*")):
-        return "a TIFF image"
+        return "tiff"
     if head.startswith(b"8BPS"):
-        return "a Photoshop (PSD) file"
+        return "psd"
     if head.startswith(b"%PDF"):
-        return "a PDF document"
+        return "pdf"
     if head.startswith(b"BM"):
-        return "a BMP image"
+        return "bmp"
     if head[4:8] == b"ftyp":
-        return "a HEIC/AVIF image"
+        return "heic"
     if head.startswith(b"PK\x03\x04"):
-        return "a ZIP archive (or an Office document)"
+        return "zip"
     if stripped.startswith(b"<"):
-        return "an SVG drawing" if b"<svg" in data[:4096].lower() else "a web page (HTML/XML)"
-    return "not an image we can read"
+        return "svg" if b"<svg" in data[:4096].lower() else "html"
+    return "unknown"
 
 
 def _rejected_type(data: bytes) -> UploadRejected:
-    what = _sniff(data)
+    kind = _sniff(data)
     return UploadRejected(
-        f"This file is {what}, whatever its name says; only PNG, JPEG and WebP images are "
-        "accepted — export it as PNG or JPEG and upload it again.",
+        f"This file is {FILE_KINDS[kind]}, whatever its name says; only PNG, JPEG and WebP "
+        "images are accepted — export it as PNG or JPEG and upload it again.",
         422,
+        reason="wrong_type",
+        params={"what": kind},
     )
 
 
@@ -94,16 +111,32 @@ def _damaged() -> UploadRejected:
         "This image is damaged or incomplete (it may have been cut off during the upload); "
         "open it in an image editor, save it again and upload the new file.",
         422,
+        reason="damaged",
     )
 
 
 def _too_many_pixels(width: int, height: int, max_pixels: int) -> UploadRejected:
-    size = f"{width} × {height} pixels ({width * height / 1e6:.0f} megapixels)"
+    limit = f"{max_pixels / 1e6:g}"
+    advice = "resize it (3840 × 2160 is plenty for any screen) and upload it again."
+    if not width:
+        return UploadRejected(
+            f"This image is far too large; the limit is {limit} megapixels — {advice}",
+            422,
+            reason="far_too_many_pixels",
+            params={"limit": limit},
+        )
+    megapixels = f"{width * height / 1e6:.0f}"
     return UploadRejected(
-        f"This image is {size if width else 'far too large'}; the limit is "
-        f"{max_pixels / 1e6:g} megapixels — resize it (3840 × 2160 is plenty for any screen) "
-        "and upload it again.",
+        f"This image is {width} × {height} pixels ({megapixels} megapixels); the limit is "
+        f"{limit} megapixels — {advice}",
         422,
+        reason="too_many_pixels",
+        params={
+            "width": str(width),
+            "height": str(height),
+            "megapixels": megapixels,
+            "limit": limit,
+        },
     )
 
 
@@ -202,12 +235,16 @@ def process_upload(
         raise UploadRejected(
             "The file is empty; choose the image file again and upload it.",
             422,
+            reason="empty",
         )
     if len(data) > max_bytes:
+        size, limit = f"{len(data) / 1048576:.1f}", f"{max_bytes / 1048576:g}"
         raise UploadRejected(
-            f"This file is {len(data) / 1048576:.1f} MB; the limit is {max_bytes / 1048576:g} MB "
-            "— export a smaller image (JPEG at quality 90 is enough) and upload it again.",
+            f"This file is {size} MB; the limit is {limit} MB — export a smaller image (JPEG at "
+            "quality 90 is enough) and upload it again.",
             413,
+            reason="too_many_bytes",
+            params={"size": size, "limit": limit},
         )
     width = height = 0  # unknown until the header is read
     with warnings.catch_warnings():

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import gettext
 from sqlalchemy import exists, select
 
 from campaign.domain.roles import Role
@@ -32,6 +33,69 @@ FITS = ("contain", "cover")
 POSTER_SORTS = {"created_at", "label", "lang"}
 POSTER_FILTERS = ("campaign_id", "message_id", "lang")
 LABEL_MAX = 255
+
+
+def _(text: str, **params: object) -> str:
+    """A message in the reader's language during a request; elsewhere (the command line's
+    imports) in English, as written here, so a summary in a terminal reads the same as ever."""
+    if has_request_context():
+        return gettext(text, **params)
+    return text % params if params else text
+
+
+def _file_kind(kind: str) -> str:
+    """What a refused file really is (a code from the upload check), in the reader's words."""
+    kinds = {
+        "gif": _("a GIF image"),
+        "tiff": _("a TIFF image"),
+        "psd": _("a Photoshop (PSD) file"),
+        "pdf": _("a PDF document"),
+        "bmp": _("a BMP image"),
+        "heic": _("a HEIC/AVIF image"),
+        "zip": _("a ZIP archive (or an Office document)"),
+        "svg": _("an SVG drawing"),
+        "html": _("a web page (HTML/XML)"),
+    }
+    return kinds.get(kind) or _("not an image we can read")
+
+
+def refusal_text(exc: UploadRejected) -> str:
+    """The upload check's refusal in the reader's language: the same sentence, translated."""
+    p = exc.params
+    if exc.reason == "empty":
+        return _("The file is empty; choose the image file again and upload it.")
+    if exc.reason == "too_many_bytes":
+        return _(
+            "This file is %(size)s MB; the limit is %(limit)s MB — export a smaller image (JPEG "
+            "at quality 90 is enough) and upload it again.",
+            size=p["size"],
+            limit=p["limit"],
+        )
+    if exc.reason == "wrong_type":
+        return _(
+            "This file is %(what)s, whatever its name says; only PNG, JPEG and WebP images are "
+            "accepted — export it as PNG or JPEG and upload it again.",
+            what=_file_kind(p["what"]),
+        )
+    if exc.reason == "damaged":
+        return _(
+            "This image is damaged or incomplete (it may have been cut off during the upload); "
+            "open it in an image editor, save it again and upload the new file."
+        )
+    if exc.reason == "too_many_pixels":
+        return _(
+            "This image is %(width)s × %(height)s pixels (%(megapixels)s megapixels); the limit "
+            "is %(limit)s megapixels — resize it (3840 × 2160 is plenty for any screen) and "
+            "upload it again.",
+            **p,
+        )
+    if exc.reason == "far_too_many_pixels":
+        return _(
+            "This image is far too large; the limit is %(limit)s megapixels — resize it "
+            "(3840 × 2160 is plenty for any screen) and upload it again.",
+            limit=p["limit"],
+        )
+    return exc.message  # a refusal this list does not know yet: its English words
 
 
 class Rejected(ServiceError):
@@ -69,9 +133,14 @@ def _clean_label(name: str | None) -> str:
 
 def _check_look(fit: str, focal: tuple[float, float]) -> None:
     if fit not in FITS:
-        raise Invalid(f"fit is 'contain' (show the whole picture) or 'cover' (fill), not {fit!r}")
+        raise Invalid(
+            _(
+                "fit is 'contain' (show the whole picture) or 'cover' (fill), not %(fit)s",
+                fit=repr(fit),
+            )
+        )
     if not all(isinstance(v, int | float) and 0.0 <= v <= 1.0 for v in focal):
-        raise Invalid("focal_x and focal_y are each from 0 (left/top) to 1 (right/bottom)")
+        raise Invalid(_("focal_x and focal_y are each from 0 (left/top) to 1 (right/bottom)"))
 
 
 def _resolve(place: Placement) -> tuple[Campaign | None, Message | None]:
@@ -80,11 +149,11 @@ def _resolve(place: Placement) -> tuple[Campaign | None, Message | None]:
     if place.campaign_id is not None:
         campaign = db.session.get(Campaign, place.campaign_id)
         if campaign is None:
-            raise NotFound(f"no campaign {place.campaign_id}")
+            raise NotFound(_("no campaign %(id)s", id=place.campaign_id))
     elif place.message_key is not None or place.lang is not None:
         campaign = campaign_row()
         if campaign is None:
-            raise Invalid("there are several campaigns (or none): give the campaign id as well")
+            raise Invalid(_("there are several campaigns (or none): give the campaign id as well"))
     message = None
     if place.message_key is not None:
         assert campaign is not None
@@ -92,11 +161,22 @@ def _resolve(place: Placement) -> tuple[Campaign | None, Message | None]:
             select(Message).filter_by(campaign_id=campaign.id, key=place.message_key)
         )
         if message is None:
-            raise NotFound(f"campaign {campaign.slug} has no message {place.message_key!r}")
+            raise NotFound(
+                _(
+                    "campaign %(campaign)s has no message %(message)s",
+                    campaign=campaign.slug,
+                    message=repr(place.message_key),
+                )
+            )
     if place.lang is not None and campaign is not None and place.lang not in campaign.languages:
         raise Invalid(
-            f"lang {place.lang!r} is not a language of campaign {campaign.slug} "
-            f"({', '.join(campaign.languages)}); leave it out for a poster in any language"
+            _(
+                "lang %(lang)s is not a language of campaign %(campaign)s (%(languages)s); leave "
+                "it out for a poster in any language",
+                lang=repr(place.lang),
+                campaign=campaign.slug,
+                languages=", ".join(campaign.languages),
+            )
         )
     return campaign, message
 
@@ -141,15 +221,17 @@ def upload_poster(
             data, max_pixels=config["MAX_UPLOAD_PIXELS"], max_bytes=config["MAX_CONTENT_LENGTH"]
         )
     except UploadRejected as exc:
-        raise Rejected(exc.message, exc.status) from None
+        raise Rejected(refusal_text(exc), exc.status) from None
     store = asset_store()
     existed = store.exists(image.sha256, image.ext)
     try:
         store.put(image.data, image.ext)
     except StorageFull:
         raise StorageExhausted(
-            "The media disk is full, so the picture was not saved; ask an administrator to "
-            "free some space, then upload it again."
+            _(
+                "The media disk is full, so the picture was not saved; ask an administrator to "
+                "free some space, then upload it again."
+            )
         ) from None
     try:
         media = db.session.scalar(select(MediaFile).filter_by(sha256=image.sha256, ext=image.ext))
@@ -207,7 +289,7 @@ def _visible(user: User) -> Any:
 def get_poster(poster_id: int, user: User) -> Poster:
     row = db.session.scalar(_visible(user).where(Poster.id == poster_id))
     if row is None:
-        raise NotFound(f"no poster {poster_id}")
+        raise NotFound(_("no poster %(id)s", id=poster_id))
     return row
 
 
