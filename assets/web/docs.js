@@ -4,7 +4,8 @@ window.addEventListener("DOMContentLoaded", () => {
   window.SwaggerUIBundle({
     url: root.dataset.specUrl,
     domNode: root,
-    deepLinking: true,
+    // Deep links put a link inside each operation's button: nested controls trip screen readers.
+    deepLinking: false,
     presets: [window.SwaggerUIBundle.presets.apis],
   });
 });

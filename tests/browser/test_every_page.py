@@ -1,0 +1,124 @@
+"""Every page of the web app, in both languages, at phone and desktop widths: axe-core's WCAG 2.1
+AA rules with no serious or critical violation, and no sideways scrolling at 390 px."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Flask
+from PIL import Image
+from sqlalchemy import select
+
+from campaign.extensions import db
+from campaign.persistence.accounts import User
+from campaign.persistence.messages import Message
+from campaign.persistence.posters import Poster
+from campaign.services import messages
+from campaign.services.accounts import add_user
+from tests.browser.conftest import LIVE_NOW
+from tests.browser.inspection import DESKTOP, inspect_page
+
+PASSWORD = "a long enough password"
+PAGE_AREAS = {"overview", "account", "editor", "workflow", "library", "signin", "docs"}
+# Endpoints of those areas that answer a picture or a file, not a page.
+NOT_PAGES = {"docs.bundle", "editor.preview", "library.crop", "library.picture", "library.thumb"}
+
+
+def _paths(message_id: int, poster_id: int) -> dict[str, str]:
+    return {
+        "overview.index": "/?screen=LIM-ARR-01",
+        "account.index": "/account",
+        "editor.index": "/messages",
+        "editor.new": "/messages/new",
+        "editor.edit": f"/messages/{message_id}/edit",
+        "workflow.detail": f"/messages/{message_id}",
+        "workflow.diff": f"/messages/{message_id}/diff",
+        "workflow.switch": f"/messages/{message_id}/pause",
+        "workflow.queue": "/reviews",
+        "library.index": "/posters",
+        "library.upload_form": "/posters/upload",
+        "library.detail": f"/posters/{poster_id}",
+        "library.delete_form": f"/posters/{poster_id}/delete",
+        "docs.index": "/api/v1/docs",
+    }
+
+
+def test_the_list_of_pages_is_complete(live_app: Flask) -> None:
+    """A new page must be added to the list above, so that it is checked too."""
+    pages = {
+        rule.endpoint
+        for rule in live_app.url_map.iter_rules()
+        if rule.endpoint.partition(".")[0] in PAGE_AREAS and "GET" in (rule.methods or ())
+    }
+    checked = set(_paths(1, 1)) | NOT_PAGES | {"signin.login_form"}
+    assert pages - checked == set()
+
+
+def _second_version(app: Flask) -> int:
+    """The demo's first message with a newer draft, so history and diff have two versions."""
+    with app.app_context():
+        manager = db.session.scalar(select(User).filter_by(email="ana@example.org"))
+        message = db.session.scalar(select(Message).filter_by(key="zero-tolerance"))
+        messages.edit_texts(
+            message.id,
+            manager,
+            {"es": {"headline": "Tolerancia total a la trata de personas"}},
+            version=message.lock_version,
+        )
+        return message.id
+
+
+def _png() -> bytes:
+    out = BytesIO()
+    Image.new("RGB", (800, 450), (11, 61, 145)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_every_page_passes_in_both_languages(browser, live_server: str, live_app: Flask) -> None:  # type: ignore[no-untyped-def]
+    with live_app.app_context():
+        add_user("ana@example.org", "manager", PASSWORD, now=LIVE_NOW)
+    message_id = _second_version(live_app)
+    context = browser.new_context(locale="es-PE", viewport=DESKTOP)
+    context.clock.install(time=LIVE_NOW)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    problems = []
+
+    page.goto(f"{live_server}/login")
+    problems += inspect_page(page, "page-es-login")
+    page.fill("#email", "ana@example.org")
+    page.fill("#password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server}/")
+
+    # A poster, uploaded through its page, so the poster pages have one to show.
+    page.goto(f"{live_server}/posters/upload")
+    page.set_input_files("#file", files=[{"name": "cartel.png", "mimeType": "image/png",
+                                          "buffer": _png()}])  # fmt: skip
+    page.fill("#label", "Cartel de llegadas")
+    page.select_option("#message", "zero-tolerance")
+    page.locator("#upload-form button[type=submit]").click()
+    page.wait_for_timeout(500)
+    with live_app.app_context():
+        poster_id = db.session.scalar(select(Poster.id).filter_by(label="Cartel de llegadas"))
+    assert poster_id is not None
+
+    for lang in ("es", "en"):
+        if lang == "en":
+            page.goto(f"{live_server}/account")
+            page.get_by_role("button", name="English").click()
+            page.wait_for_load_state()
+        for endpoint, path in _paths(message_id, poster_id).items():
+            answer = page.goto(f"{live_server}{path}")
+            assert answer is not None and answer.status == 200, (
+                f"{path}: {answer and answer.status}"
+            )
+            if endpoint == "docs.index":  # the API's page speaks the browser's language
+                page.wait_for_selector(".opblock")
+            else:
+                assert page.locator("html").get_attribute("lang") == lang, path
+            problems += inspect_page(page, f"page-{lang}-{endpoint.replace('.', '-')}")
+    assert not errors, errors
+    assert not problems, "\n".join(problems)
+    context.close()
