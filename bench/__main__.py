@@ -16,9 +16,14 @@ RESULTS = Path(__file__).with_name("results.json")
 
 
 def _suites() -> dict[str, Callable[[], dict[str, Any]]]:
-    from bench import engine, player, rendering
+    from bench import engine, pages, player, rendering
 
-    return {"engine": engine.run_all, "rendering": rendering.run, "player": player.run}
+    return {
+        "engine": engine.run_all,
+        "rendering": rendering.run,
+        "player": player.run,
+        "pages": pages.run,
+    }
 
 
 def _rows(name: str, figures: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -60,8 +61,13 @@ def check_version(row: Any, expected: int | None, what: str) -> None:
     """Refuse an edit made on an old copy: the caller sends the version it read."""
     if expected is not None and row.lock_version != expected:
         raise Conflict(
-            f"{what} was changed by someone else (version {row.lock_version}, "
-            f"you sent {expected}); reload it and apply your change again"
+            _(
+                "%(what)s was changed by someone else (version %(current)s, you sent "
+                "%(sent)s); reload it and apply your change again",
+                what=what,
+                current=row.lock_version,
+                sent=expected,
+            )
         )
 
 
@@ -81,10 +87,14 @@ def _write(write: Callable[[], None], what: str) -> None:
         write()
     except IntegrityError as exc:
         db.session.rollback()
-        raise Conflict(f"{what} clashes with an existing record or is still in use") from exc
+        raise Conflict(
+            _("%(what)s clashes with an existing record or is still in use", what=what)
+        ) from exc
     except StaleDataError as exc:
         db.session.rollback()
-        raise Conflict(f"{what} was changed by someone else meanwhile; reload it") from exc
+        raise Conflict(
+            _("%(what)s was changed by someone else meanwhile; reload it", what=what)
+        ) from exc
 
 
 def delete(row: Any, what: str) -> None:

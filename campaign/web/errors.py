@@ -68,7 +68,8 @@ def _error_page(status: int, error: str, detail: str) -> str:
     heading, explanation = CSRF_TEXT if error == "csrf" else PAGE_TEXTS.get(status, OTHER_TEXT)
     # Werkzeug's own descriptions are English boilerplate: only a reason of ours is shown.
     generic = getattr(default_exceptions.get(status), "description", None)
-    shown = "" if status >= 500 or detail == generic or error == "csrf" else detail
+    # A missing page needs no reason, and its reason would name ids in the API's words.
+    shown = "" if status >= 500 or status == 404 or detail == generic or error == "csrf" else detail
     try:
         return render_template(
             "errors/error.html",

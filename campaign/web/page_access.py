@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
 
 from campaign.domain.roles import ANY, Role
 from campaign.web.identity import session_user
@@ -30,7 +31,7 @@ def page_requires(*roles: Role | str) -> Callable[[F], F]:
             if user is None:
                 return redirect(url_for("signin.login_form", next=request.full_path.rstrip("?")))
             if user.role not in allowed:
-                abort(403, description="Your role may not see this page.")
+                abort(403, description=_("Your role may not see this page."))
             return view(*args, **kwargs)
 
         setattr(wrapper, PAGE_ACCESS_ATTR, allowed)
