@@ -73,6 +73,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # A form's CSRF token lasts as long as the session: an editor left open for an hour
+        # must still save (the session cookie's own lifetime bounds it).
+        "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_SUPPORTED_LOCALES": ["es", "en"],
         "JSON_SORT_KEYS": False,

@@ -49,7 +49,9 @@ if (form) {
     if (answer.ok) {
       show(figure, await asDataUrl(await answer.blob()), "");
     } else {
-      show(figure, "", (await answer.text()) || form.dataset.failed);
+      // Only the editor's own plain-text reason is shown; a page (sign-in, an error) is not.
+      const plain = (answer.headers.get("Content-Type") || "").startsWith("text/plain");
+      show(figure, "", (plain && (await answer.text())) || form.dataset.failed);
     }
   };
 

@@ -324,10 +324,14 @@ def save_draft(
     texts = plain_texts(texts)
     latest = row.latest
     saved = {
-        t.lang: {n: getattr(t, n) for n in TEXT_FIELDS} for t in (latest.texts if latest else ())
+        t.lang: {n: getattr(t, n) or "" for n in TEXT_FIELDS}
+        for t in (latest.texts if latest else ())
     }
+    blank = dict.fromkeys(TEXT_FIELDS, "")
     try:
-        if any(saved.get(lang) != values for lang, values in texts.items()):
+        # Only a real change of wording makes a new draft (and its editor, who then may not
+        # approve it): saving the topic of an approved message leaves its texts alone.
+        if any(saved.get(lang, blank) != values for lang, values in texts.items()):
             messages.edit_texts(message_id, user, texts, version=version)
             version = row.lock_version
         changes: dict[str, Any] = {"version": version}

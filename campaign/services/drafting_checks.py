@@ -38,7 +38,12 @@ Texts = Mapping[str, Mapping[str, str]]  # language → {headline, body, call_to
 
 
 def plain_texts(texts: Texts) -> dict[str, dict[str, str]]:
-    return {lang: {n: values.get(n, "") for n in TEXT_FIELDS} for lang, values in texts.items()}
+    """Every field of every language, "" when absent; browsers send a textarea's line breaks
+    as CRLF, stored texts have LF, so an untouched body compares equal to what was saved."""
+    return {
+        lang: {n: (values.get(n) or "").replace("\r\n", "\n") for n in TEXT_FIELDS}
+        for lang, values in texts.items()
+    }
 
 
 @dataclass(frozen=True)

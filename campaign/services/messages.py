@@ -296,9 +296,10 @@ def reject(
     return version
 
 
-def withdraw(message_id: int, user: User) -> MessageVersion:
+def withdraw(message_id: int, user: User, *, number: int | None = None) -> MessageVersion:
+    """Take the version under review back to draft; with `number`, only if it is that one."""
     message = get_message(message_id, user)
-    version = _latest_in(message, MessageStatus.IN_REVIEW, None)
+    version = _latest_in(message, MessageStatus.IN_REVIEW, number)
     version.status = MessageStatus.DRAFT.value
     _touch(message)
     commit(f"message {message.key}")

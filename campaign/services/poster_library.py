@@ -21,7 +21,7 @@ from campaign.persistence.posters import Poster
 from campaign.persistence.queries import live_version
 from campaign.rendering.refusals import ScreenClass
 from campaign.services import posters
-from campaign.services.campaigns import visible_campaigns
+from campaign.services.campaigns import in_visible_campaigns, visible_campaigns
 from campaign.services.errors import NotFound
 from campaign.services.poster_renditions import POSTER_QUALITY
 from campaign.services.records import PageRequest
@@ -183,13 +183,14 @@ def library(
     optionally only a campaign's, or one message's."""
     filters: dict[str, object] = {"campaign_id": campaign_id}
     if message_key:
-        query = select(Message.id).where(Message.key == message_key)
+        # Only the user's campaigns: another campaign's message of the same key must not
+        # shadow theirs (keys are unique per campaign only).
+        query = in_visible_campaigns(Message, user).where(Message.key == message_key)
         if campaign_id is not None:
             query = query.where(Message.campaign_id == campaign_id)
-        ids = list(db.session.scalars(query))
+        ids = list(db.session.scalars(query.with_only_columns(Message.id).order_by(Message.id)))
         if not ids:
             return LibraryPage((), 0, 1, 1)
-        # Keys are unique per campaign: with no campaign chosen, the first campaign's.
         filters["message_id"] = ids[0]
     request = PageRequest(page=page, per_page=PER_PAGE, sort="-created_at", filters=filters)
     found = posters.list_posters(user, request)

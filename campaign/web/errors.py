@@ -14,7 +14,11 @@ log = logging.getLogger(__name__)
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    # /assets/ is fetched by screens and <img>, with no session: a page there cannot be drawn.
+    return (
+        request.path.startswith(("/api/", "/assets/"))
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def error_response(
@@ -92,6 +96,8 @@ def init_app(app: Flask) -> None:
         if fields and exc.code == 422:
             detail = "The request has invalid fields: " + ", ".join(_field_names(fields))
         name = "csrf" if isinstance(exc, CSRFError) else (exc.name or "error")
+        if name == "csrf":
+            detail = f"{CSRF_TEXT[0]}. {CSRF_TEXT[1]}"
         response = error_response(exc.code or 500, name.lower().replace(" ", "_"), detail, fields)
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value

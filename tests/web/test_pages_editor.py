@@ -254,3 +254,28 @@ def test_with_several_campaigns_the_editor_asks_which_one(demo: Flask) -> None:
     assert made.status_code == 302
     listing = html(manager.get("/messages"))
     assert '<td data-label="Campaign">otra-campana</td>' in listing
+
+
+def test_saving_only_the_topic_leaves_an_approved_message_as_it_is(
+    demo: Flask, manager: FlaskClient
+) -> None:
+    """The browser sends the body's line breaks as CRLF: that is not a change of wording."""
+    from campaign.extensions import db
+    from campaign.persistence.messages import MessageText
+
+    mid = message_id(manager, "zero-tolerance")
+    with demo.app_context():  # a body written on two lines, as plans and the API allow
+        for text in db.session.query(MessageText).filter_by(lang="es"):
+            text.body = "Es un delito.\nEn el Perú se castiga con cárcel."
+        db.session.commit()
+    before = manager.get(f"/api/v1/messages/{mid}").get_json()["latest"]
+    form = {"topic": "renamed-topic", "link": before["link"], "action": "save"}
+    for text in before["texts"]:
+        for name in ("headline", "body", "call_to_action", "hotline"):
+            form[f"{text['lang']}-{name}"] = (text[name] or "").replace("\n", "\r\n")
+    page = manager.get(f"/messages/{mid}/edit").get_data(as_text=True)
+    form["lock_version"] = re.search(r'name="lock_version"[^>]*value="(\d+)"', page).group(1)
+    assert manager.post(f"/messages/{mid}/edit", data=form).status_code == 302
+    after = manager.get(f"/api/v1/messages/{mid}").get_json()
+    assert after["topic"] == "renamed-topic"
+    assert after["latest"]["number"] == before["number"]  # no new draft, no new editor

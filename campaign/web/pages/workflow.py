@@ -163,7 +163,7 @@ def submit(message_id: int) -> ResponseReturnValue:
 def withdraw(message_id: int) -> ResponseReturnValue:
     def act(user: User, form: Any) -> str:
         reviews.require(message_id, user, "withdraw")
-        version = messages.withdraw(message_id, user)
+        version = messages.withdraw(message_id, user, number=form.number.data)
         return _(
             "Version %(number)s is a draft again: edit it, then send it for review.",
             number=version.number,
