@@ -23,7 +23,7 @@ def test_overview_renders_with_slides_and_no_policy_violations(
     assert "/login" in page.url  # signed out: the sign-in form first
     page.fill("input[name=email]", "ana@example.org")
     page.fill("input[name=password]", "a long enough password")
-    page.click("button[type=submit]")
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{live_server}/")
     images = page.locator("#screen-LIM-ARR-01 figure img")
     assert images.count() > 0

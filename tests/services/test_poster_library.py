@@ -20,6 +20,7 @@ from campaign.services import messages, poster_library, posters
 from campaign.services.accounts import add_user
 from tests.conftest import make_test_app
 from tests.rendering import hostile
+from tests.services.test_posters import approve_draft
 
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
 KEY = "zero-tolerance"
@@ -96,15 +97,6 @@ def put(key: str | None = KEY, fit: str = "cover", size: tuple[int, int] = (400,
     return row.id
 
 
-def approve(key: str = KEY) -> None:
-    message = db.session.scalar(select(Message).filter_by(key=key))
-    for version in message.versions[:-1]:
-        if version.status in ("approved", "paused"):
-            version.status = "retired"
-    message.versions[-1].status = "approved"
-    db.session.commit()
-
-
 def test_screen_classes_are_one_per_shape_of_the_screens_in_use(demo: Flask) -> None:
     with demo.app_context():
         classes = poster_library.screen_classes()
@@ -141,7 +133,7 @@ def test_where_a_poster_is_used_follows_its_versions(demo: Flask) -> None:
         poster_id = put()
         card = poster_library.poster_card(poster_id, user)
         assert (card.use.message_key, card.use.status, card.use.live) == (KEY, "draft", False)
-        approve()
+        approve_draft()
         assert poster_library.poster_card(poster_id, user).use.live
         # Editing the wording makes a new draft that starts with a copy of the poster.
         message = db.session.scalar(select(Message).filter_by(key=KEY))

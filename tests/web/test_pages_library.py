@@ -17,6 +17,7 @@ from werkzeug.test import TestResponse, encode_multipart
 from campaign.extensions import db
 from campaign.persistence.messages import Message
 from campaign.persistence.posters import Poster
+from tests.services.test_posters import approve_draft
 from tests.web.signing import signed_in
 from tests.web.test_api_helpers import partner_id
 
@@ -83,12 +84,7 @@ def count_posters(app: Flask) -> int:
 def approve_latest(app: Flask, key: str = KEY) -> None:
     """Approve the draft a poster joined (the approval workflow has its own tests)."""
     with app.app_context():
-        message = db.session.scalar(select(Message).filter_by(key=key))
-        for version in message.versions[:-1]:
-            if version.status in ("approved", "paused"):
-                version.status = "retired"
-        message.versions[-1].status = "approved"
-        db.session.commit()
+        approve_draft(key)
 
 
 @pytest.fixture
