@@ -15,18 +15,23 @@ site = Blueprint(
 def init_app(app: Flask) -> None:
     from campaign.web.pages import (
         account,
+        admin,
+        dashboard,
         docs,
         editor,
         language,
         library,
         navigation,
+        network,
         overview,
+        timetable,
         vocabulary,
         workflow,
     )
 
     app.register_blueprint(site)
-    for area in (overview, language, account, editor, workflow, library, docs):
+    areas = (overview, dashboard, language, account, editor, workflow, library, timetable)
+    for area in (*areas, network, admin, docs):
         app.register_blueprint(area.bp)
     navigation.init_app(app)
     vocabulary.init_app(app)

@@ -23,6 +23,7 @@ class NavItem:
 # registered yet is left out. A message's own pages belong to Messages, only the queue to Review.
 AREAS = (
     ("overview.index", _l("Overview"), ("overview.",)),
+    ("dashboard.index", _l("Dashboard"), ("dashboard.",)),
     (
         "editor.index",
         _l("Messages"),
@@ -30,6 +31,9 @@ AREAS = (
     ),
     ("workflow.queue", _l("Review queue"), ("workflow.queue",)),
     ("library.index", _l("Posters"), ("library.",)),
+    ("timetable.index", _l("Bookings"), ("timetable.",)),
+    ("network.index", _l("Screens"), ("network.",)),
+    ("admin.index", _l("Administration"), ("admin.",)),
     ("account.index", _l("Account"), ("account.",)),
 )
 
