@@ -91,5 +91,7 @@ def test_the_api_previews_a_screen_at_any_time_as_the_page_does(demo: Flask) -> 
     assert evening.get_json()["local_time"].startswith("2026-12-24T21:00:00")
     missing = client.get("/api/v1/screens/NOPE/preview", headers=partner.headers)
     assert missing.status_code == 404
+    # A time with no offset is read in the screen's hub timezone (Lima): the same instant.
     naive = client.get(f"{url}?at=2026-12-24T21:00:00", headers=partner.headers)
-    assert naive.status_code == 422
+    assert naive.status_code == 200
+    assert naive.get_json()["local_time"] == evening.get_json()["local_time"]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask_smorest import abort
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields
 
 from campaign.domain.roles import ANY
 from campaign.services import clock
+from campaign.services.network_pages import local_instant, screen_timezone
 from campaign.services.overview import screen_preview
 from campaign.web.api.common import blueprint
 from campaign.web.api_access import requires
@@ -17,10 +19,28 @@ from campaign.web.identity import current_user_required
 blp = blueprint("previews", "What a screen plays at a given time, for managers and partners")
 
 
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def _plausible(at: datetime) -> None:
+    # The engine looks up to a day past the instant: year 9999 would overflow, not answer.
+    if not EARLIEST_YEAR <= at.year <= LATEST_YEAR:
+        raise ValidationError(f"a date between {EARLIEST_YEAR} and {LATEST_YEAR}")
+
+
 class PreviewArgs(Schema):
-    at = fields.AwareDateTime(
+    at = fields.DateTime(
+        format="iso",
         load_default=None,
-        metadata={"description": "The instant, with its UTC offset; default: now"},
+        validate=_plausible,
+        metadata={
+            "description": "When: a local date and time without offset, read in the timezone "
+            "of the screen's hub (2026-12-24T21:00 is 21:00 in Lima for a Lima screen), or an "
+            "instant with its UTC offset (2026-12-24T21:00:00-05:00). A local time skipped by "
+            "a daylight-saving change is read with the offset before it, one that happens "
+            "twice as its first occurrence. Default: now.",
+            "example": "2026-12-24T21:00",
+        },
     )
 
 
@@ -40,6 +60,10 @@ class PreviewSchema(Schema):
     screen = fields.String(required=True)
     at = fields.DateTime(required=True)
     local_time = fields.DateTime(required=True, metadata={"description": "In the hub's timezone"})
+    timezone = fields.String(
+        required=True,
+        metadata={"description": "The hub's IANA timezone", "example": "America/Lima"},
+    )
     valid_until = fields.DateTime(required=True)
     version = fields.String(
         required=True, metadata={"description": "The screen's playlist version (its poll's ETag)"}
@@ -56,15 +80,21 @@ class PreviewSchema(Schema):
 @blp.arguments(PreviewArgs, location="query")
 @blp.response(200, PreviewSchema)
 def preview(args: dict[str, Any], code: str) -> Any:
-    """The playlist a screen plays at `at`: e.g. LIM departures on 24 December at 21:00."""
-    at = args["at"] or clock.now()
-    view = screen_preview(code, at, current_user_required())
+    """The playlist a screen plays at `at`: e.g. LIM departures on 24 December at 21:00 (in
+    Lima: `?at=2026-12-24T21:00`)."""
+    user = current_user_required()
+    timezone = screen_timezone(code)
+    view = None
+    if timezone is not None:
+        at = local_instant(args["at"], timezone) if args["at"] else clock.now()
+        view = screen_preview(code, at, user)
     if view is None:
         abort(404, message=f"no screen {code!r} in a campaign you may see")
     return {
         "screen": view.screen.code,
         "at": at,
         "local_time": view.local_time,
+        "timezone": timezone,
         "valid_until": view.valid_until,
         "version": view.version,
         "is_fallback": view.is_fallback,
