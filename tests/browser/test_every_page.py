@@ -12,19 +12,27 @@ from sqlalchemy import select
 from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.messages import Message
+from campaign.persistence.network import Zone
 from campaign.persistence.posters import Poster
-from campaign.services import messages
+from campaign.services import auth, messages
 from campaign.services.accounts import add_user
 from tests.browser.conftest import LIVE_NOW
 from tests.browser.inspection import DESKTOP, inspect_page
 
 PASSWORD = "a long enough password"
-PAGE_AREAS = {"overview", "account", "editor", "workflow", "library", "signin", "docs"}
+PAGE_AREAS = {
+    "overview", "account", "editor", "workflow", "library", "signin", "docs", "admin", "network",
+}  # fmt: skip
 # Endpoints of those areas that answer a picture or a file, not a page.
-NOT_PAGES = {"docs.bundle", "editor.preview", "library.crop", "library.picture", "library.thumb"}
+NOT_PAGES = {
+    "docs.bundle", "editor.preview", "library.crop", "library.picture", "library.thumb",
+    "admin.audit.export",
+}  # fmt: skip
 
 
-def _paths(message_id: int, poster_id: int) -> dict[str, str]:
+def _paths(ids: dict[str, int]) -> dict[str, str]:
+    message_id, poster_id, zone_id = ids["message"], ids["poster"], ids["zone"]
+    user_id, token_id = ids["user"], ids["token"]
     return {
         "overview.index": "/?screen=LIM-ARR-01",
         "account.index": "/account",
@@ -40,6 +48,33 @@ def _paths(message_id: int, poster_id: int) -> dict[str, str]:
         "library.detail": f"/posters/{poster_id}",
         "library.delete_form": f"/posters/{poster_id}/delete",
         "docs.index": "/api/v1/docs",
+        "admin.index": "/admin",
+        "admin.phases": "/admin/phases",
+        "admin.phase_new": "/admin/phases/new",
+        "admin.phase_edit": "/admin/phases/2/edit",
+        "admin.partners": "/admin/partners",
+        "admin.partner_new": "/admin/partners/new",
+        "admin.partner_edit": "/admin/partners/2/edit",
+        "admin.users": "/admin/users",
+        "admin.user_new": "/admin/users/new",
+        "admin.user_edit": f"/admin/users/{user_id}/edit",
+        "admin.tokens": f"/admin/users/{user_id}/tokens",
+        "admin.token_revoke": f"/admin/users/{user_id}/tokens/{token_id}/revoke",
+        "admin.audit.index": "/admin/audit?action=login",
+        "network.index": "/screens?hub=LIM",
+        "network.hubs": "/hubs",
+        "network.hub_new": "/hubs/new",
+        "network.hub": "/hubs/LIM",
+        "network.hub_edit": "/hubs/LIM/edit",
+        "network.zone_new": "/zones/new?hub=LIM",
+        "network.zone": f"/zones/{zone_id}",
+        "network.zone_edit": f"/zones/{zone_id}/edit",
+        "network.screen_new": "/screens/new",
+        "network.screen": "/screens/LIM-GAT-01",
+        "network.screen_edit": "/screens/LIM-GAT-01/edit",
+        "network.rotate": "/screens/LIM-GAT-01/rotate",
+        "network.revoke": "/screens/LIM-GAT-01/revoke",
+        "network.plays": "/screens/LIM-GAT-01/plays?at=2026-11-28T21:00",
     }
 
 
@@ -50,7 +85,8 @@ def test_the_list_of_pages_is_complete(live_app: Flask) -> None:
         for rule in live_app.url_map.iter_rules()
         if rule.endpoint.partition(".")[0] in PAGE_AREAS and "GET" in (rule.methods or ())
     }
-    checked = set(_paths(1, 1)) | NOT_PAGES | {"signin.login_form"}
+    ids = dict.fromkeys(("message", "poster", "zone", "user", "token"), 1)
+    checked = set(_paths(ids)) | NOT_PAGES | {"signin.login_form"}
     assert pages - checked == set()
 
 
@@ -75,9 +111,12 @@ def _png() -> bytes:
 
 
 def test_every_page_passes_in_both_languages(browser, live_server: str, live_app: Flask) -> None:  # type: ignore[no-untyped-def]
-    with live_app.app_context():
-        add_user("ana@example.org", "manager", PASSWORD, now=LIVE_NOW)
-    message_id = _second_version(live_app)
+    with live_app.app_context():  # an administrator sees every area
+        ana = add_user("ana@example.org", "admin", PASSWORD, now=LIVE_NOW)
+        token, _secret = auth.create_token(ana, "laptop", now=LIVE_NOW)
+        zone_id = db.session.scalar(select(Zone.id).filter_by(code="DEP"))
+        ids = {"user": ana.id, "token": token.id, "zone": zone_id}
+    ids["message"] = _second_version(live_app)
     context = browser.new_context(locale="es-PE", viewport=DESKTOP)
     context.clock.install(time=LIVE_NOW)
     page = context.new_page()
@@ -103,13 +142,14 @@ def test_every_page_passes_in_both_languages(browser, live_server: str, live_app
     with live_app.app_context():
         poster_id = db.session.scalar(select(Poster.id).filter_by(label="Cartel de llegadas"))
     assert poster_id is not None
+    ids["poster"] = poster_id
 
     for lang in ("es", "en"):
         if lang == "en":
             page.goto(f"{live_server}/account")
             page.get_by_role("button", name="English").click()
             page.wait_for_load_state()
-        for endpoint, path in _paths(message_id, poster_id).items():
+        for endpoint, path in _paths(ids).items():
             answer = page.goto(f"{live_server}{path}")
             assert answer is not None and answer.status == 200, (
                 f"{path}: {answer and answer.status}"
