@@ -41,7 +41,7 @@ messages: install
 run: install
 	$(BIN)/campaign db upgrade
 	$(BIN)/campaign load --demo --if-empty
-	$(BIN)/campaign demo
+	$(BIN)/campaign demo --port $(PORT)
 	$(BIN)/campaign serve --port $(PORT)
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser here.

@@ -17,6 +17,8 @@ from campaign.domain.roles import Role
 from campaign.services import accounts, backup, clock, demo, plans, screens
 from campaign.services.errors import ServiceError
 
+DEFAULT_PORT = 5000
+
 
 def _now() -> datetime:
     return clock.now()
@@ -134,12 +136,28 @@ def _prepare_renditions() -> None:
 
 
 @click.command("demo")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Where the app will listen.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Where the app listens.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    help="The port the app listens on, for the links printed (default: $PORT, else 5000).",
+)
+@click.option(
+    "--new-kiosk-link",
+    is_flag=True,
+    help="Give the demo screen a new token even though it has a working one: the kiosk link "
+    "changes and the old one stops working.",
+)
 @with_appcontext
-def demo_command(host: str) -> None:
-    """Print how to get into the demo: a first administrator, and a screen's kiosk link."""
-    access = demo.demo_access(_now())
-    base = f"http://{host}:{current_app.config['PORT']}"
+def demo_command(host: str, port: int | None, new_kiosk_link: bool) -> None:
+    """Print how to get into the demo: a first administrator, and a screen's kiosk link.
+
+    The demo screen keeps a working token (a kiosk left open goes on playing); it gets one only
+    when it has none, or with --new-kiosk-link. The links name --port, else $PORT, else 5000:
+    give the port `campaign serve` listens on."""
+    access = demo.demo_access(_now(), new_kiosk_link=new_kiosk_link)
+    port = port or current_app.config["PORT"]
+    base = f"http://{host}:{port}"
     if access.email:
         click.echo(f"Sign in at {base}/login as {access.email}, password {access.password}")
         click.echo("  (shown only this once; `campaign user add` makes accounts for people).")
@@ -147,6 +165,14 @@ def demo_command(host: str) -> None:
         click.echo(f"Sign in at {base}/login with your account (`campaign user add` makes one).")
     if access.token:
         click.echo(f"Screen {access.screen} plays at {base}/play#token={access.token}")
+    elif access.screen:
+        since = f" (issued {access.kept_since:%Y-%m-%d %H:%M} UTC)" if access.kept_since else ""
+        again = "" if port == DEFAULT_PORT else f" --port {port}"
+        click.echo(
+            f"Screen {access.screen} keeps its kiosk link{since}: a kiosk left open goes on "
+            "playing. For a new link (the old one stops working): "
+            f"`.venv/bin/campaign demo --new-kiosk-link{again}`."
+        )
 
 
 user = AppGroup("user", help="Manage the people who sign in.")
