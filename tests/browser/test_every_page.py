@@ -22,6 +22,7 @@ from tests.browser.inspection import DESKTOP, inspect_page
 PASSWORD = "a long enough password"
 PAGE_AREAS = {
     "overview", "account", "editor", "workflow", "library", "signin", "docs", "admin", "network",
+    "dashboard",
 }  # fmt: skip
 # Endpoints of those areas that answer a picture or a file, not a page.
 NOT_PAGES = {
@@ -35,6 +36,7 @@ def _paths(ids: dict[str, int]) -> dict[str, str]:
     user_id, token_id = ids["user"], ids["token"]
     return {
         "overview.index": "/?screen=LIM-ARR-01",
+        "dashboard.index": "/dashboard",
         "account.index": "/account",
         "editor.index": "/messages",
         "editor.new": "/messages/new",
