@@ -63,10 +63,16 @@ def phase_number(ref: str) -> int | None:
         return None
 
 
-def target_covers(target: Target, screen: Screen, active_phases: frozenset[int]) -> bool:
+def target_covers(
+    target: Target, screen: Screen, active_phases: frozenset[int], venue_type: str = ""
+) -> bool:
     """Rule 1c. A phase target covers the screens of the hubs in that phase while the phase is
     active (`active_phases`: the active phases the screen's hub belongs to); a hub target names
-    the hub code, a zone target "HUB/ZONE", a screen target the screen code."""
+    the hub code, a zone target "HUB/ZONE", a screen target the screen code, and a venue target
+    the venue type (`venue_type`: the screen's zone's) of every zone it covers, in any hub.
+
+    Whatever the target, a screen plays only while its hub is in an active phase of the
+    campaign (the callers check that: no active phase, no booking)."""
     if target.kind == TargetKind.PHASE:
         return phase_number(target.ref) in active_phases
     if target.kind == TargetKind.HUB:
@@ -75,7 +81,61 @@ def target_covers(target: Target, screen: Screen, active_phases: frozenset[int])
         return target.ref == f"{screen.hub_code}/{screen.zone_code}"
     if target.kind == TargetKind.SCREEN:
         return target.ref == screen.code
+    if target.kind == TargetKind.VENUE:
+        return bool(venue_type) and target.ref == venue_type
     return False
+
+
+def venue_type_of(screen: Screen, network: Network) -> str:
+    """The venue type of the screen's zone ("" when the zone has none)."""
+    zone = network.zones.get((screen.hub_code, screen.zone_code))
+    return zone.venue_type if zone is not None else ""
+
+
+def screens_covered(target: Target, network: Network) -> list[Screen]:
+    """The screens a target can ever cover (rule 1c with every phase of their hub counted as
+    active), by code: what a booking on it reaches, before dates, orientation and priority."""
+    return TargetReach(network).screens(target)
+
+
+class TargetReach:
+    """`screens_covered` for many targets of one network: the screens are filed by hub, zone
+    and venue type once, so a target only looks at those it may name (target_covers decides)."""
+
+    def __init__(self, network: Network) -> None:
+        self.network = network
+        self.phases_of_hub: dict[str, frozenset[int]] = {}
+        for phase in network.phases:
+            for hub_code in phase.hub_codes:
+                known = self.phases_of_hub.get(hub_code, frozenset())
+                self.phases_of_hub[hub_code] = known | {phase.number}
+        self.filed: dict[tuple[TargetKind, str], list[Screen]] = {}
+        for _, screen in sorted(network.screens.items()):
+            keys = [
+                (TargetKind.HUB, screen.hub_code),
+                (TargetKind.ZONE, f"{screen.hub_code}/{screen.zone_code}"),
+                (TargetKind.SCREEN, screen.code),
+                (TargetKind.VENUE, venue_type_of(screen, network)),
+            ]
+            for number in self.phases_of_hub.get(screen.hub_code, ()):
+                keys.append((TargetKind.PHASE, str(number)))
+            for key in keys:
+                self.filed.setdefault(key, []).append(screen)
+
+    def screens(self, target: Target) -> list[Screen]:
+        kind = TargetKind(target.kind)
+        number = phase_number(target.ref) if kind == TargetKind.PHASE else None
+        ref = str(number) if number is not None else target.ref
+        return [
+            screen
+            for screen in self.filed.get((kind, ref), [])
+            if target_covers(
+                target,
+                screen,
+                self.phases_of_hub.get(screen.hub_code, frozenset()),
+                venue_type_of(screen, self.network),
+            )
+        ]
 
 
 def orientation_fits(booking: Booking, screen: Screen) -> bool:
@@ -136,7 +196,8 @@ def booking_plays_at(booking: Booking, screen: Screen, network: Network, at: dat
         for phase in network.phases
         if screen.hub_code in phase.hub_codes and is_active_at(phase, at, timezone)
     )
-    if not active or not target_covers(booking.target, screen, active):
+    venue_type = venue_type_of(screen, network)
+    if not active or not target_covers(booking.target, screen, active, venue_type):
         return False
     if not orientation_fits(booking, screen):
         return False
@@ -183,7 +244,8 @@ def intervals_on(booking: Booking, day: date) -> list[tuple[int, int]]:
 @dataclass(frozen=True)
 class Candidate:
     """A booking that can target a screen whatever the time: its target names the screen, its zone,
-    its hub or (`phase` set) a phase the hub belongs to; orientation fits; message playable."""
+    its zone's venue type, its hub or (`phase` set) a phase the hub belongs to; orientation
+    fits; message playable."""
 
     index: int  # position in Network.bookings
     booking: Booking
@@ -306,7 +368,8 @@ def steady_pieces(
 @dataclass(frozen=True)
 class NetworkIndex:
     """The bookings that can ever play (their message is playable), filed by what they target, so
-    that a screen only looks at the bookings aimed at its phases, hub, zone or itself."""
+    that a screen only looks at the bookings aimed at its phases, hub, zone, venue type or
+    itself."""
 
     network: Network
     by_target: dict[tuple[TargetKind, str], tuple[int, ...]]  # phase refs as str(number)
@@ -322,17 +385,21 @@ class NetworkIndex:
             for number in sorted(numbers)
             for i in self.by_target.get((TargetKind.PHASE, str(number)), ())
         ]
-        for key in (
+        venue_type = venue_type_of(screen, self.network)
+        keys = [
             (TargetKind.HUB, screen.hub_code),
             (TargetKind.ZONE, f"{screen.hub_code}/{screen.zone_code}"),
             (TargetKind.SCREEN, screen.code),
-        ):
+        ]
+        if venue_type:
+            keys.append((TargetKind.VENUE, venue_type))
+        for key in keys:
             found.extend((i, None) for i in self.by_target.get(key, ()))
         bookings = self.network.bookings
         return tuple(
             Candidate(i, bookings[i], number)
             for i, number in sorted(found, key=lambda pair: pair[0])
-            if target_covers(bookings[i].target, screen, numbers)
+            if target_covers(bookings[i].target, screen, numbers, venue_type)
             and orientation_fits(bookings[i], screen)
         )
 

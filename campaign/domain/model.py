@@ -63,6 +63,7 @@ class TargetKind(enum.StrEnum):
     HUB = "hub"
     ZONE = "zone"
     SCREEN = "screen"
+    VENUE = "venue"  # every zone of one venue type (OpenOOH code), in whichever hub
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -211,7 +212,7 @@ def campaign_card(campaign: Campaign) -> Message:
 @dataclass(frozen=True)
 class Target:
     kind: TargetKind
-    ref: str  # phase number as text, hub code, "HUB/ZONE", or screen code
+    ref: str  # phase number as text, hub code, "HUB/ZONE", screen code, or venue type code
 
     def __str__(self) -> str:
         return f"{self.kind.value}:{self.ref}"

@@ -10,6 +10,13 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 _MISSING = object()
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+# An OpenOOH venue type code, e.g. "transit.airports.departures": what a venue target names.
+_VENUE_TYPE = re.compile(r"^[a-z0-9_]{1,40}(\.[a-z0-9_]{1,40}){0,5}$")
+MAX_VENUE_TYPE = 80
+VENUE_TYPE_HINT = (
+    'not a venue type code like "transit.airports.departures" '
+    "(lowercase letters, digits and '_', parts joined by '.')"
+)
 
 
 class PlanError(ValueError):
@@ -201,6 +208,11 @@ def parse_window(text: str) -> tuple[time, time]:
             f"{text!r} starts and ends at the same time: leave 'window' out for all day"
         )
     return window
+
+
+def is_venue_type(text: str) -> bool:
+    """Whether `text` is written as a venue type code (not whether any zone has it)."""
+    return len(text) <= MAX_VENUE_TYPE and _VENUE_TYPE.match(text) is not None
 
 
 def format_window(start: time, end: time) -> str:

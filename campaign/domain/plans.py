@@ -32,9 +32,11 @@ from campaign.domain.model import (
 )
 from campaign.domain.phases import DEFAULT_PHASE_MONTHS, phase_end
 from campaign.domain.plan_reader import (
+    VENUE_TYPE_HINT,
     Node,
     PlanError,
     Problems,
+    is_venue_type,
     label_by,
     parse_window,
 )
@@ -351,6 +353,9 @@ def _target(node: Node) -> Target | None:
     if not isinstance(value, str):
         return None
     kind, sep, ref = value.partition(":")
+    if kind == TargetKind.VENUE and sep and not is_venue_type(ref):
+        node.problems.add(node.at("target"), f"{ref!r} is {VENUE_TYPE_HINT}")
+        return None
     if sep and ref and kind in _enum_values(TargetKind):
         return Target(TargetKind(kind), ref)
     node.problems.add(
@@ -430,6 +435,7 @@ def _check_references(plan: Plan, problems: Problems) -> None:
     screens = {s.code for s in plan.screens}
     phases = {str(p.number) for p in plan.phases}
     messages = {m.key for m in plan.messages}
+    venue_types = {z.venue_type for z in plan.zones if z.venue_type}
     for code in plan.campaign.share_of_voice_by_hub:
         if code not in hubs:
             problems.add(f"campaign.share_of_voice_by_hub.{code}", f"unknown hub {code!r}")
@@ -445,11 +451,12 @@ def _check_references(plan: Plan, problems: Problems) -> None:
             TargetKind.HUB: hubs,
             TargetKind.ZONE: zones,
             TargetKind.SCREEN: screens,
+            TargetKind.VENUE: venue_types,
         }[booking.target.kind]
-        if booking.target.ref and booking.target.ref not in known:
-            problems.add(
-                f"{path}.target", f"unknown {booking.target.kind.value} {booking.target.ref!r}"
-            )
+        kind, ref = booking.target.kind, booking.target.ref
+        if ref and ref not in known:
+            what = "no zone has the venue type" if kind is TargetKind.VENUE else "unknown " + kind
+            problems.add(f"{path}.target", f"{what} {ref!r}")
 
 
 def plan_warnings(plan: Plan) -> list[str]:

@@ -81,7 +81,8 @@ class MessageText(db.Model):
 
 
 class Booking(db.Model):
-    """Which message runs where and when; exactly one target column is set."""
+    """Which message runs where and when; exactly one target column is set: a phase, hub, zone
+    or screen, or `venue_type` (every zone of that venue type, in any hub)."""
 
     __tablename__ = "bookings"
     __table_args__ = (UniqueConstraint("campaign_id", "key"),)
@@ -96,6 +97,8 @@ class Booking(db.Model):
     hub_id: Mapped[int | None] = mapped_column(ForeignKey("hubs.id", ondelete="CASCADE"))
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id", ondelete="CASCADE"))
     screen_id: Mapped[int | None] = mapped_column(ForeignKey("screens.id", ondelete="CASCADE"))
+    # An OpenOOH venue type code (Zone.venue_type), e.g. "transit.airports.departures".
+    venue_type: Mapped[str | None] = mapped_column(String(80))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     weekdays: Mapped[str] = mapped_column(String(40), default="mon,tue,wed,thu,fri,sat,sun")
@@ -112,3 +115,21 @@ class Booking(db.Model):
     hub: Mapped[Hub | None] = relationship()
     zone: Mapped[Zone | None] = relationship()
     screen: Mapped[Screen | None] = relationship()
+
+    @property
+    def message_key(self) -> str:
+        return self.message.key
+
+    @property
+    def target(self) -> str:
+        """The target as a plan writes it: "phase:1", "hub:LIM", "zone:LIM/ARR",
+        "screen:LIM-ARR-01" or "venue:transit.airports.departures" ("" while it has none)."""
+        if self.phase is not None:
+            return f"phase:{self.phase.number}"
+        if self.zone is not None:
+            return f"zone:{self.zone.hub.code}/{self.zone.code}"
+        if self.screen is not None:
+            return f"screen:{self.screen.code}"
+        if self.venue_type:
+            return f"venue:{self.venue_type}"
+        return f"hub:{self.hub.code}" if self.hub is not None else ""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased, selectinload
 
+from campaign.domain.eligibility import message_is_playable
 from campaign.domain.model import (
     WEEKDAYS,
     Booking,
@@ -148,6 +149,8 @@ def booking_target(row: m_rows.Booking) -> Target:
         return Target(TargetKind.ZONE, f"{row.zone.hub.code}/{row.zone.code}")
     if row.screen is not None:
         return Target(TargetKind.SCREEN, row.screen.code)
+    if row.venue_type:
+        return Target(TargetKind.VENUE, row.venue_type)
     assert row.hub is not None, f"booking {row.key} has no target"
     return Target(TargetKind.HUB, row.hub.code)
 
@@ -277,3 +280,193 @@ def read_plan(row: c_rows.Campaign) -> Plan:
         messages=tuple(messages),
         bookings=tuple(_bookings(row)),
     )
+
+
+# --- One hub's part of every campaign, read column by column (the bookings timeline) -----------
+
+
+def _hub_places(hub_code: str) -> tuple[list[Hub], list[Zone], list[Screen]] | None:
+    hub = db.session.scalar(
+        select(n_rows.Hub)
+        .where(n_rows.Hub.code == hub_code)
+        .options(selectinload(n_rows.Hub.zones).selectinload(n_rows.Zone.screens))
+    )
+    if hub is None:
+        return None
+    zones = [to_zone(z, hub.code) for z in hub.zones]
+    screens = [to_screen(s, hub.code, z.code) for z in hub.zones for s in z.screens]
+    return [to_hub(hub)], zones, screens
+
+
+def _playable_messages(campaign_id: int, keys: set[str] | None = None) -> dict[str, Message]:
+    """The campaign's messages as the screens may show them (each one's live version), read as
+    plain columns: those with these `keys` and the fallback ones (every one: `keys` None)."""
+    m, v, t = m_rows.Message, m_rows.MessageVersion, m_rows.MessageText
+    query = (
+        select(
+            m.key,
+            m.topic,
+            m.is_fallback,
+            v.number,
+            v.status,
+            v.link,
+            t.lang,
+            t.headline,
+            t.body,
+            t.call_to_action,
+            t.hotline,
+        )
+        .join(v, v.message_id == m.id)
+        .outerjoin(t, t.version_id == v.id)
+        .where(m.campaign_id == campaign_id, v.status.in_(PLAYABLE))
+        .order_by(m.key, v.number)
+    )
+    if keys is not None:
+        query = query.where(or_(m.key.in_(sorted(keys)), m.is_fallback.is_(True)))
+    rows = db.session.execute(query)
+    found: dict[str, Message] = {}
+    texts: dict[tuple[str, int], dict[str, MessageText]] = {}
+    for key, topic, fallback, number, status, link, lang, *text in rows:
+        version_texts = texts.setdefault((key, number), {})
+        if lang is not None:
+            version_texts[lang] = MessageText(*text)
+        # Rows come by version number: the last one seen is the live version (`live_version`).
+        found[key] = Message(
+            key=key,
+            version=number,
+            status=MessageStatus(status),
+            texts=version_texts,
+            topic=topic,
+            link=link,
+            is_fallback=fallback,
+        )
+    return found
+
+
+def _hub_bookings(campaign_id: int, hub_code: str, venue_types: set[str]) -> list[Booking]:
+    """The campaign's bookings whose target can reach a screen of the hub: its phases, the hub,
+    its zones and screens, its zones' venue types (the rest can never play there)."""
+    b, h, z, s = m_rows.Booking, n_rows.Hub, n_rows.Zone, n_rows.Screen
+    zone_hub, screen_zone = aliased(n_rows.Hub), aliased(n_rows.Zone)
+    phase_hubs = c_rows.phase_hubs
+    hub_id = select(h.id).where(h.code == hub_code).scalar_subquery()
+    rows = db.session.execute(
+        select(
+            b.key,
+            m_rows.Message.key,
+            c_rows.Phase.number,
+            h.code,
+            zone_hub.code,
+            z.code,
+            s.code,
+            b.venue_type,
+            b.starts_on,
+            b.ends_on,
+            b.weekdays,
+            b.window_start,
+            b.window_end,
+            b.weight,
+            b.priority,
+            b.slot_duration_s,
+            b.orientation,
+        )
+        .join(m_rows.Message, m_rows.Message.id == b.message_id)
+        .outerjoin(c_rows.Phase, c_rows.Phase.id == b.phase_id)
+        .outerjoin(h, h.id == b.hub_id)
+        .outerjoin(z, z.id == b.zone_id)
+        .outerjoin(zone_hub, zone_hub.id == z.hub_id)
+        .outerjoin(s, s.id == b.screen_id)
+        .outerjoin(screen_zone, screen_zone.id == s.zone_id)
+        .where(
+            b.campaign_id == campaign_id,
+            or_(
+                b.phase_id.in_(select(phase_hubs.c.phase_id).where(phase_hubs.c.hub_id == hub_id)),
+                b.hub_id == hub_id,
+                z.hub_id == hub_id,
+                screen_zone.hub_id == hub_id,
+                b.venue_type.in_(sorted(venue_types)),
+            ),
+        )
+        .order_by(b.key)
+    )
+    bookings = []
+    for key, message, phase, hub, zone_hub_code, zone, screen, venue, *rest in rows:
+        starts_on, ends_on, weekdays, start, end, weight, priority, slot, orientation = rest
+        if phase is not None:
+            target = Target(TargetKind.PHASE, str(phase))
+        elif zone is not None:
+            target = Target(TargetKind.ZONE, f"{zone_hub_code}/{zone}")
+        elif screen is not None:
+            target = Target(TargetKind.SCREEN, screen)
+        elif venue:
+            target = Target(TargetKind.VENUE, venue)
+        else:
+            target = Target(TargetKind.HUB, hub)
+        bookings.append(
+            Booking(
+                key=key,
+                message_key=message,
+                target=target,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                weekdays=frozenset(WEEKDAYS.index(d) for d in weekdays.split(",") if d),
+                window_start=start,
+                window_end=end,
+                weight=weight,
+                priority=priority,
+                slot_duration_s=slot,
+                orientation=Orientation(orientation) if orientation else None,
+            )
+        )
+    return bookings
+
+
+def load_hub_networks(hub_code: str) -> list[tuple[c_rows.Campaign, Network]]:
+    """Every campaign's network cut down to one hub: its places, every phase, and only the
+    bookings that can reach the hub with their live messages (and the fallback ones). What its
+    screens play is what they play in the whole network (the rules look at nothing else); []
+    when there is no such hub."""
+    places = _hub_places(hub_code)
+    if places is None:
+        return []
+    hubs, zones, screens = places
+    venue_types = {zone.venue_type for zone in zones if zone.venue_type}
+    networks = []
+    for row in campaign_rows():
+        campaign = to_campaign(row)
+        bookings = tuple(_hub_bookings(row.id, hub_code, venue_types))
+        messages = _playable_messages(row.id, {b.message_key for b in bookings})
+        if not any(
+            m.is_fallback and message_is_playable(m, campaign.languages) for m in messages.values()
+        ):
+            # With no fallback message playable, every playable message is the fallback (rule 6).
+            messages = _playable_messages(row.id)
+        network = Network(
+            campaign=campaign,
+            phases=tuple(_phases(row)),
+            hubs={h.code: h for h in hubs},
+            zones={(z.hub_code, z.code): z for z in zones},
+            screens={s.code: s for s in screens},
+            messages=messages,
+            bookings=bookings,
+        )
+        networks.append((row, network))
+    return networks
+
+
+def hubs_and_zones() -> list[tuple[Hub, list[Zone]]]:
+    """Every hub with its zones, by code (no screens), read as plain columns: a page offering
+    every hub to choose from needs no more."""
+    h, z = n_rows.Hub, n_rows.Zone
+    rows = db.session.execute(
+        select(h.code, h.name, h.kind, h.timezone, h.region, z.code, z.name, z.venue_type)
+        .outerjoin(z, z.hub_id == h.id)
+        .order_by(h.code, z.code)
+    )
+    found: dict[str, tuple[Hub, list[Zone]]] = {}
+    for code, name, kind, timezone, region, zone_code, zone_name, venue_type in rows:
+        if code not in found:
+            found[code] = (Hub(code, name, HubKind(kind), timezone, region), [])
+        if zone_code is not None:
+            found[code][1].append(Zone(code, zone_code, zone_name, venue_type))
+    return list(found.values())

@@ -351,12 +351,13 @@ def _apply_bookings(
 
 def _target_ids(
     b: Booking, phases: dict[int, c_rows.Phase], hubs: dict[str, n_rows.Hub]
-) -> dict[str, int | None]:
-    ids: dict[str, int | None] = {
+) -> dict[str, int | str | None]:
+    ids: dict[str, int | str | None] = {
         "phase_id": None,
         "hub_id": None,
         "zone_id": None,
         "screen_id": None,
+        "venue_type": None,
     }
     ref = b.target.ref
     if b.target.kind is TargetKind.PHASE:
@@ -370,6 +371,8 @@ def _target_ids(
                 n_rows.Zone.hub_id == hubs[hub_code].id, n_rows.Zone.code == zone_code
             )
         )
+    elif b.target.kind is TargetKind.VENUE:
+        ids["venue_type"] = ref
     else:
         ids["screen_id"] = db.session.scalar(select(n_rows.Screen.id).filter_by(code=ref))
     return ids

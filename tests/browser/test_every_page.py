@@ -22,7 +22,7 @@ from tests.browser.inspection import DESKTOP, inspect_page
 PASSWORD = "a long enough password"
 PAGE_AREAS = {
     "overview", "account", "editor", "workflow", "library", "signin", "docs", "admin", "network",
-    "dashboard",
+    "dashboard", "timetable",
 }  # fmt: skip
 # Endpoints of those areas that answer a picture or a file, not a page.
 NOT_PAGES = {
@@ -37,6 +37,12 @@ def _paths(ids: dict[str, int]) -> dict[str, str]:
     return {
         "overview.index": "/?screen=LIM-ARR-01",
         "dashboard.index": "/dashboard",
+        "timetable.index": "/bookings",
+        "timetable.new": "/bookings/new",
+        "timetable.detail": "/bookings/4",
+        "timetable.edit": "/bookings/4/edit",
+        "timetable.delete": "/bookings/1/delete",
+        "timetable.timeline": "/bookings/timeline?hub=LIM&zone=ARR&week=2026-11-23",
         "account.index": "/account",
         "editor.index": "/messages",
         "editor.new": "/messages/new",

@@ -357,7 +357,7 @@ def test_the_demo_network(demo: Plan) -> None:
     )
     cusco, tumbes = demo.hubs[1], demo.hubs[3]
     assert (cusco.latitude, cusco.longitude, cusco.yearly_passengers) == (-13.5357, -71.9388, None)
-    assert (tumbes.latitude, tumbes.longitude, tumbes.region) == (None, None, "Tumbes")
+    assert (tumbes.latitude, tumbes.longitude, tumbes.region) == (-3.505, -80.24, "Tumbes")
     assert [(z.hub_code, z.code, z.language_policy) for z in demo.zones] == [
         ("LIM", "ARR", None),
         ("LIM", "BAG", "alternate"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 
 from campaign.domain.roles import ANY, STAFF
@@ -12,6 +13,7 @@ from campaign.web.api.common import blueprint, page_request
 from campaign.web.api.schemas.bookings import BookingPatchSchema, BookingSchema
 from campaign.web.api.schemas.common import VersionArgs, id_field, list_args, page_body, page_of
 from campaign.web.api_access import requires
+from campaign.web.errors import error_response
 from campaign.web.identity import current_user_required
 
 blp = blueprint("bookings", "Which message runs where and when")
@@ -21,6 +23,14 @@ BookingArgs = list_args(
     service.BOOKING_SORTS,
     {name: id_field() for name in service.BOOKING_FILTERS},
 )
+
+
+@blp.errorhandler(service.BookingInvalid)
+def booking_invalid(exc: service.BookingInvalid) -> Response:
+    """A refused booking names the field at fault, as a refused schema field is named."""
+    return error_response(
+        exc.status, exc.code, f"{exc.field}: {exc.detail}", {"json": {exc.field: [exc.detail]}}
+    )
 
 
 @blp.route("/bookings")
@@ -37,7 +47,7 @@ class Bookings(MethodView):
     @blp.arguments(BookingSchema)
     @blp.response(201, BookingSchema)
     def post(self, data: dict[str, Any]) -> Any:
-        """Book a message onto a phase, hub, zone or screen."""
+        """Book a message onto a phase, hub, zone, screen or venue type, by ids or codes."""
         return service.create_booking(data, current_user_required())
 
 
@@ -53,7 +63,8 @@ class BookingItem(MethodView):
     @blp.arguments(BookingPatchSchema)
     @blp.response(200, BookingSchema)
     def patch(self, data: dict[str, Any], booking_id: int) -> Any:
-        """Change a booking; send the version you read."""
+        """Change a booking; send the version you read. A new target (by id or code) replaces
+        the old one."""
         return service.update_booking(booking_id, current_user_required(), data)
 
     @requires(*STAFF)
