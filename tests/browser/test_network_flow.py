@@ -64,7 +64,7 @@ def test_book_by_name_see_it_play_then_register_a_screen(
 
     # 3. Register a screen, open its kiosk link in a second page: it plays the loop.
     page.goto(f"{live_server}/screens/new")
-    _choose(page, "#zone", "(LIM/GAT)")
+    _choose(page, "#zone", "GAT ·")  # grouped under the hub, LIM
     page.fill("#code", "LIM-GAT-09")
     page.fill("#width", "1920")
     page.fill("#height", "1080")
