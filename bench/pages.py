@@ -14,7 +14,7 @@ from typing import Any
 
 REQUESTS = 200  # per page; p95 of these is the figure
 GOAL_P95_MS = {"list": 100.0, "list_filtered": 100.0, "editor": 100.0}
-GOAL_P95_MS |= {"dashboard": 150.0, "timeline": 150.0}
+GOAL_P95_MS |= {"dashboard": 150.0, "timeline": 150.0, "timeline_zone": 150.0}
 PASSWORD = "a long enough password"
 
 
@@ -65,9 +65,10 @@ def run() -> dict[str, Any]:
             page = messages.list_messages(user, PageRequest(per_page=200))
             ids = [m.id for m in page.items][:: max(1, len(page.items) // 20)]
             total = page.total
-            zones = db.session.execute(
-                select(Hub.code, Zone.code).join(Zone, Zone.hub_id == Hub.id).order_by(Hub.code)
-            ).all()[::40]
+            hubs = list(db.session.scalars(select(Hub.code).order_by(Hub.code)))
+            zone = db.session.execute(
+                select(Hub.code, Zone.code).join(Zone, Zone.hub_id == Hub.id).limit(1)
+            ).one()
         client = app.test_client()
         client.post("/login", data={"email": "bench@example.org", "password": PASSWORD})
         figures = {
@@ -79,9 +80,9 @@ def run() -> dict[str, Any]:
             ),
             "editor": _time(client, [f"/messages/{i}/edit" for i in ids]),
             "dashboard": _time(client, ["/dashboard"]),
-            "timeline": _time(
-                client, [f"/bookings/timeline?hub={hub}&zone={zone}" for hub, zone in zones]
-            ),
+            # A hub's week, all its screens (every hub in turn), and one zone's.
+            "timeline": _time(client, [f"/bookings/timeline?hub={hub}" for hub in hubs]),
+            "timeline_zone": _time(client, [f"/bookings/timeline?hub={zone[0]}&zone={zone[1]}"]),
         }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
