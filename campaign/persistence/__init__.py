@@ -13,5 +13,6 @@ def load_models() -> None:
         player,
         posters,
         reviews,
+        schedule,
         state,
     )

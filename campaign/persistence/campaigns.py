@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.extensions import db
+from campaign.persistence.types import UTCDateTime
 
 if TYPE_CHECKING:
     from campaign.persistence.messages import Booking, Message
@@ -103,6 +104,47 @@ class Phase(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     funding_status: Mapped[str] = mapped_column(String(12), default="pending")
     share_of_voice: Mapped[float] = mapped_column(default=1.0)
+    # A cancelled phase never plays again, whatever its dates and funding.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_reason: Mapped[str] = mapped_column(String(300), default="")
 
     campaign: Mapped[Campaign] = relationship(back_populates="phases")
     hubs: Mapped[list[Hub]] = relationship(secondary=phase_hubs, order_by="Hub.code")
+    funding_decisions: Mapped[list[FundingDecision]] = relationship(
+        back_populates="phase", order_by="FundingDecision.decided_at", cascade="all, delete-orphan"
+    )
+
+
+class FundingDecision(db.Model):
+    """One decision on a phase's funding: the phase's `funding_status` is the latest one."""
+
+    __tablename__ = "funding_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phase_id: Mapped[int] = mapped_column(ForeignKey("phases.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Kept as written at the time, so the record survives the account's removal.
+    decided_by_label: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    phase: Mapped[Phase] = relationship(back_populates="funding_decisions")
+
+
+class PhaseTransition(db.Model):
+    """A phase reaching a state at one hub; the unique key makes recording it twice impossible."""
+
+    __tablename__ = "phase_transitions"
+    __table_args__ = (UniqueConstraint("phase_id", "hub_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phase_id: Mapped[int] = mapped_column(ForeignKey("phases.id", ondelete="CASCADE"))
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hubs.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(12))
+    # When it happened (a local midnight at the hub, or the decision that caused it), and when
+    # the scheduler noticed: they differ after downtime.
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())

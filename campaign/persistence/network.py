@@ -70,6 +70,8 @@ class Screen(db.Model):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     playing_version: Mapped[str | None] = mapped_column(String(64))
     player_info: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    # Set by the scheduler after 3 poll intervals without a heartbeat; cleared by the next one.
+    offline_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     zone: Mapped[Zone] = relationship(back_populates="screens")
 

@@ -29,7 +29,14 @@ _SECRET_COLUMNS = {"password_hash", "token_hash"}
 # Player heartbeats and usage stamps change every few seconds: noise, not decisions.
 _IGNORED_COLUMNS = {"last_seen_at", "playing_version", "player_info", "last_used_at"}
 # Play records are reports from screens, kept in their own table; not edits by anyone.
-_IGNORED_TABLES = {"audit_events", "login_attempts", "content_state", "play_records"}
+_IGNORED_TABLES = {
+    "audit_events",
+    "login_attempts",
+    "content_state",
+    "play_records",
+    "play_rollups",
+    "job_runs",
+}
 
 
 @dataclass(frozen=True)
