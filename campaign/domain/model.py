@@ -15,10 +15,12 @@ class FundingStatus(enum.StrEnum):
 
 
 class PhaseStatus(enum.StrEnum):
-    UNFUNDED = "unfunded"  # funding not confirmed: never active, whatever its dates
-    UPCOMING = "upcoming"
-    ACTIVE = "active"
-    ENDED = "ended"
+    """A phase's lifecycle at one hub: planned → active → completed, or cancelled."""
+
+    PLANNED = "planned"  # before its first day, or waiting for funding: plays nothing
+    ACTIVE = "active"  # funding confirmed and within its dates
+    COMPLETED = "completed"  # ran, and its last day is over
+    CANCELLED = "cancelled"  # cancelled, funding declined, or its dates passed unfunded
 
 
 class HubKind(enum.StrEnum):
@@ -118,6 +120,7 @@ class Phase:
     currency: str = "USD"
     # The campaign's share of a screen's loop at this phase's hubs, against other campaigns there.
     share_of_voice: float = 1.0
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)

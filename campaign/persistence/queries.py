@@ -116,6 +116,7 @@ def to_phase(row: c_rows.Phase) -> Phase:
         budget=row.budget,
         currency=row.currency,
         share_of_voice=row.share_of_voice,
+        cancelled=row.cancelled_at is not None,
     )
 
 

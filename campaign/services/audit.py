@@ -25,7 +25,7 @@ from campaign.services.records import Page, PageRequest, paginate
 SOURCES = ("web", "api", "cli", "scheduler", "system")
 REDACTED = "[redacted]"
 # Secrets are recorded as changed, never with their value.
-_SECRET_COLUMNS = {"password_hash", "token_hash"}
+_SECRET_COLUMNS = {"password_hash", "token_hash", "nonce"}  # nonce: half of a feed URL
 # Player heartbeats and usage stamps change every few seconds: noise, not decisions.
 _IGNORED_COLUMNS = {"last_seen_at", "playing_version", "player_info", "last_used_at"}
 # Play records are reports from screens, kept in their own table; not edits by anyone.

@@ -18,7 +18,7 @@ DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
 # Screens never sign in: their requests skip the cookie session (the poll is the hot path).
-SESSIONLESS_PREFIXES = ("/api/v1/player/", "/assets/")
+SESSIONLESS_PREFIXES = ("/api/v1/player/", "/assets/", "/calendar/")
 
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):

@@ -21,8 +21,11 @@ def register(api: Api) -> None:
         assets,
         audit,
         bookings,
+        calendars,
         campaigns,
+        expansion,
         messages,
+        phase_lifecycle,
         places,
         previews,
         users,
@@ -35,5 +38,6 @@ def register(api: Api) -> None:
     # Errors are answered by campaign.web.errors as {error, detail, fields?}; flask-smorest
     # documented its own shape under "Error" (used by every "default" and 422 answer).
     api.spec.components.schemas["Error"] = ERROR_DOC
-    for module in (campaigns, places, previews, messages, bookings, users, audit, assets):
+    modules = (campaigns, phase_lifecycle, places, expansion, previews, messages, bookings)
+    for module in (*modules, calendars, users, audit, assets):
         api.register_blueprint(module.blp)

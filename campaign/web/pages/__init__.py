@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from campaign.web.pages import (
         account,
         admin,
+        calendars,
         dashboard,
         docs,
         editor,
@@ -31,7 +32,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(site)
     areas = (overview, dashboard, language, account, editor, workflow, library, timetable)
-    for area in (*areas, network, admin, docs):
+    for area in (*areas, network, admin, calendars, docs):
         app.register_blueprint(area.bp)
     navigation.init_app(app)
     vocabulary.init_app(app)

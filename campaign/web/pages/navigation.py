@@ -33,7 +33,7 @@ AREAS = (
     ("library.index", _l("Posters"), ("library.",)),
     ("timetable.index", _l("Bookings"), ("timetable.",)),
     ("network.index", _l("Screens"), ("network.",)),
-    ("admin.index", _l("Administration"), ("admin.",)),
+    ("admin.index", _l("Administration"), ("admin.", "calendars.")),
     ("account.index", _l("Account"), ("account.",)),
 )
 

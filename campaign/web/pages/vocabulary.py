@@ -13,9 +13,12 @@ STATUS_LABELS = {
     "paused": _l("paused"),
     "retired": _l("retired"),
     # phases
-    "unfunded": _l("unfunded"),
+    "planned": _l("planned"),
+    "unfunded": _l("waiting for funding"),
     "upcoming": _l("upcoming"),
     "active": _l("active"),
+    "completed": _l("completed"),
+    "cancelled": _l("cancelled"),
     "ended": _l("ended"),
     # funding
     "pending": _l("pending"),
