@@ -20,10 +20,13 @@ from campaign.services.errors import Conflict, NotFound, ServiceError
 from campaign.services.screen_health import MISSED_POLLS
 from campaign.web.identity import session_user
 from campaign.web.page_access import page_requires
+from campaign.web.pages import expansion_pages
 from campaign.web.pages import network_forms as forms
 from campaign.web.pages.network_forms import ConfirmForm, HubForm, ScreenForm, ZoneForm
 
 bp = Blueprint("network", __name__)
+# Every hub at a glance and opening a hub: endpoints "network.expansion.*", in the Screens area.
+bp.register_blueprint(expansion_pages.bp)
 
 HUB_FIELDS = ("name", "kind", "region", "timezone", "latitude", "longitude", "yearly_passengers")
 ZONE_FIELDS = ("name", "venue_type", "language_policy")
