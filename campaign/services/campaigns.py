@@ -6,13 +6,14 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from campaign.domain.model import FundingStatus
 from campaign.domain.roles import Role
 from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign, Partner, Phase, campaign_partners
 from campaign.persistence.network import Hub
 from campaign.persistence.queries import live_version
-from campaign.services import clock, legibility
+from campaign.services import clock, legibility, phase_facts, phase_resize
 from campaign.services.errors import Conflict, Invalid, NotFound
 from campaign.services.records import (
     Page,
@@ -206,26 +207,67 @@ def _check_phase(row: Phase) -> None:
         raise Invalid(f"ends_on {row.ends_on} is before starts_on {row.starts_on}")
 
 
-def create_phase(values: dict[str, Any]) -> Phase:
+def create_phase(values: dict[str, Any], user: User | None = None) -> Phase:
+    """Add a phase; funding other than pending is recorded as its first funding decision."""
     values = dict(values)
     if db.session.get(Campaign, values["campaign_id"]) is None:
         raise NotFound(f"no campaign {values['campaign_id']}")
     hub_ids = values.pop("hub_ids", [])
-    row = Phase(**values)
+    funding = values.pop("funding_status", FundingStatus.PENDING.value)
+    row = Phase(**values, funding_status=FundingStatus.PENDING.value)
+    row.currency = row.currency or "USD"
     row.hubs = _hubs(hub_ids)
     _check_phase(row)
     db.session.add(row)
+    if funding != FundingStatus.PENDING:
+        _decide(row, funding, values.get("budget"), user, first=True)
     commit(f"phase {row.number}")
     return row
 
 
-def update_phase(phase_id: int, changes: dict[str, Any]) -> Phase:
+def _decide(
+    row: Phase, funding: str, amount: Any, user: User | None, *, first: bool = False
+) -> None:
+    phase_facts.add_decision(
+        row,
+        funding,
+        amount=amount,
+        currency=row.currency or "USD",
+        note="",
+        user=user,
+        at=clock.now(),
+        first=first,
+    )
+
+
+def update_phase(phase_id: int, changes: dict[str, Any], user: User | None = None) -> Phase:
+    """Change a phase. New dates move the bookings that ran to its old edges, as
+    `phase_resize` previews them, and are refused as it refuses them; a new funding status is
+    recorded as a funding decision (by `user`, or whoever the context names)."""
     changes = dict(changes)
     row = get_phase(phase_id)
     check_version(row, changes.pop("version", None), f"phase {row.number}")
-    if "hub_ids" in changes:
-        row.hubs = _hubs(changes.pop("hub_ids"))
+    starts_on = changes.pop("starts_on", row.starts_on)
+    ends_on = changes.pop("ends_on", row.ends_on)
+    if ends_on < starts_on:
+        raise Invalid(f"ends_on {ends_on} is before starts_on {starts_on}")
+    plan = None
+    if (starts_on, ends_on) != (row.starts_on, row.ends_on):
+        plan = phase_resize.plan(row, starts_on, ends_on, clock.now())
+        phase_resize.refuse(plan)
+    funding = changes.pop("funding_status", row.funding_status)
+    hubs = _hubs(changes.pop("hub_ids")) if "hub_ids" in changes else None
+    if plan is not None:
+        phase_resize.move(row, plan)  # the bookings that reached it with its old hubs
+    if hubs is not None:
+        row.hubs = hubs
     assign(row, changes)
+    if funding != row.funding_status:
+        try:
+            _decide(row, funding, changes.get("budget"), user)
+        except Invalid:
+            db.session.rollback()  # refused whole: nothing of the change stays
+            raise
     _check_phase(row)
     commit(f"phase {row.number}")
     return row

@@ -35,7 +35,7 @@ def person(email: str = "admin@example.org", role: str = "admin") -> User:
 def test_phases_have_the_status_the_overview_gives_them(ctx: Flask) -> None:
     admin = person()
     rows = admin_pages.phase_rows(admin, LIVE, "en")
-    assert [(r.number, r.status) for r in rows] == [(1, "active"), (2, "unfunded"), (3, "unfunded")]
+    assert [(r.number, r.status) for r in rows] == [(1, "active"), (2, "planned"), (3, "planned")]
     assert rows[0].timezone == "America/Lima" and [h.code for h in rows[0].hubs] == ["LIM"]
     second = rows[1]
     saved = admin_pages.save_phase(
@@ -46,7 +46,7 @@ def test_phases_have_the_status_the_overview_gives_them(ctx: Flask) -> None:
         at=LIVE,
         reader_lang="en",
     )
-    assert saved.status == "upcoming"  # funded now, and it starts later
+    assert saved.status == "planned"  # funded now, and it starts later
     assert admin_pages.phase(second.id, admin, LIVE + timedelta(days=90), "en").status == "active"
 
 

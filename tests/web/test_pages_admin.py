@@ -100,7 +100,7 @@ def test_a_phase_created_through_the_form_is_listed_with_its_hubs_and_budget(
     assert "Alejandro Velasco Astete" in row and "Rodríguez Ballón" in row  # its hubs, by name
     assert "Jorge Chávez" not in row
     assert "PEN" in row and "12,500.50" in row  # the amount typed with a decimal comma
-    assert 'badge upcoming">upcoming' in row  # funded, starting next year
+    assert 'badge planned">planned' in row  # funded, starting next year: planned until then
     with live.app_context():
         saved = db.session.scalar(select(Phase).filter_by(number=4))
         assert saved.share_of_voice == 1.5 and saved.currency == "PEN"

@@ -135,8 +135,9 @@ class Phases(MethodView):
     @blp.arguments(PhaseSchema)
     @blp.response(201, PhaseOutSchema)
     def post(self, data: dict[str, Any]) -> Any:
-        """Add a phase to a campaign."""
-        return service.create_phase(data)
+        """Add a phase to a campaign; funding other than pending is recorded as its first
+        funding decision."""
+        return service.create_phase(data, current_user_required())
 
 
 @blp.route("/phases/<int:phase_id>")
@@ -151,8 +152,15 @@ class PhaseItem(MethodView):
     @blp.arguments(PhasePatchSchema)
     @blp.response(200, PhaseOutSchema)
     def patch(self, data: dict[str, Any], phase_id: int) -> Any:
-        """Change a phase; send the version you read."""
-        return service.update_phase(phase_id, data)
+        """Change a phase; send the version you read.
+
+        New dates move the bookings as POST /phases/{phase_id}/resize does: the campaign's
+        bookings that run in the phase and started on its old first day start on the new one,
+        those that ended on its old last day end on the new one. Dates that resize would refuse
+        are refused here too (422), with nothing changed: preview them there with dry_run. A new
+        funding_status is recorded as a funding decision by you (see /phases/{phase_id}/funding).
+        """
+        return service.update_phase(phase_id, data, current_user_required())
 
     @requires(*STAFF)
     @blp.arguments(VersionArgs, location="query")

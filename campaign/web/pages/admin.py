@@ -17,7 +17,7 @@ from campaign.services.errors import Conflict, NotFound, ServiceError
 from campaign.web.i18n import locale_name
 from campaign.web.identity import session_user
 from campaign.web.page_access import page_requires
-from campaign.web.pages import audit_pages
+from campaign.web.pages import audit_pages, phase_pages
 from campaign.web.pages.admin_forms import (
     PARTNER_REFUSALS,
     PHASE_REFUSALS,
@@ -39,6 +39,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 # The audit trail is an area of its own module, inside this one: its endpoints are
 # "admin.audit.*", so the navigation marks Administration while it is open.
 bp.register_blueprint(audit_pages.bp)
+# A phase's own page (lifecycle, funding, cancelling, new dates): endpoints "admin.phase.*".
+bp.register_blueprint(phase_pages.bp)
 
 
 def money(amount: Decimal | None, currency: str) -> str:
@@ -148,9 +150,12 @@ def phase_edit(phase_id: int) -> ResponseReturnValue:
     version = _number(form.lock_version.data)
     if not form.validate_on_submit() or version is None:
         return _phase_page(form, phase=saved, status=422)
+    # New dates move bookings: they go through the dates page's preview, the rest is saved here.
+    values = form.values()
+    starts_on, ends_on = values.pop("starts_on"), values.pop("ends_on")
     try:
         changed = admin_pages.save_phase(
-            phase_id, form.values(), user=user, version=version, at=now, reader_lang=lang
+            phase_id, values, user=user, version=version, at=now, reader_lang=lang
         )
     except admin_pages.StaleEdit as exc:
         # Saving again now replaces their version deliberately: the form carries theirs.
@@ -159,7 +164,18 @@ def phase_edit(phase_id: int) -> ResponseReturnValue:
     except ServiceError as exc:
         explain(exc, form, PHASE_REFUSALS)
         return _phase_page(form, phase=saved, status=_status(exc))
-    return _phase_saved(changed)
+    if (starts_on, ends_on) == (changed.starts_on, changed.ends_on):
+        return _phase_saved(changed)
+    flash(
+        _(
+            "Phase %(number)s was saved except its dates: see what the new dates move, then "
+            "apply them.",
+            number=changed.number,
+        ),
+        "success",
+    )
+    asked = {"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()}
+    return redirect(url_for("admin.phase.dates", phase_id=phase_id, **asked), 303)
 
 
 # ---------------------------------------------------------------------------------- partners

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -9,6 +10,7 @@ from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
 from campaign.domain.model import FundingStatus, PartnerRole
+from campaign.services import clock, phase_lifecycle
 from campaign.web.api.schemas.common import COLOUR, HTTPS, ID, LANG, SLUG, patch_of, text
 
 _ID_LIST = {"type": "array", "items": {"type": "integer"}}
@@ -24,6 +26,15 @@ def share_of_voice(**kwargs: Any) -> fields.Float:
         ),
         **kwargs,
     )
+
+
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2999, 12, 31)
+
+
+def phase_day(value: date | None) -> None:
+    """A phase's day within reach of every hub's clock (a plain function, as `_budget`)."""
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        raise ValidationError(f"must be a day from {FIRST_DAY} to {LAST_DAY}")
 
 
 def _budget(value: Decimal | None) -> None:
@@ -105,8 +116,8 @@ class PhaseSchema(Schema):
     campaign_id = fields.Integer(required=True, validate=ID)
     number = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
     name = text(200, 1, required=True)
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
+    starts_on = fields.Date(required=True, validate=phase_day)
+    ends_on = fields.Date(required=True, validate=phase_day)
     funding_source = text(200, load_default="")
     budget = fields.Decimal(
         places=2,
@@ -137,9 +148,34 @@ class PhaseSchema(Schema):
 
 class PhaseOutSchema(PhaseSchema):
     hub_ids = fields.Method("_hub_ids", metadata=_ID_LIST)
+    status = fields.Method(
+        "_status",
+        metadata={
+            "type": "string",
+            "enum": ["planned", "active", "completed", "cancelled"],
+            "description": "The phase's lifecycle now at its first hub (its dates are read in "
+            "each hub's timezone); status_by_hub has every hub's",
+        },
+    )
+    status_by_hub = fields.Method(
+        "_status_by_hub",
+        metadata={
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": 'Hub code → the phase\'s lifecycle there now, e.g. {"LIM": "active"}',
+        },
+    )
+    cancelled_at = fields.DateTime(allow_none=True, dump_only=True)
+    cancel_reason = fields.String(dump_only=True)
 
     def _hub_ids(self, row: Any) -> list[int]:
         return [h.id for h in row.hubs]
+
+    def _status(self, row: Any) -> str:
+        return phase_lifecycle.status(row, clock.now())
+
+    def _status_by_hub(self, row: Any) -> dict[str, str]:
+        return {h.code: h.state for h in phase_lifecycle.hub_states(row, clock.now())}
 
 
 PhasePatchSchema = patch_of(PhaseSchema, exclude=("campaign_id",))
