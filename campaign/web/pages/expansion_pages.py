@@ -20,7 +20,7 @@ from campaign.services.errors import ServiceError
 from campaign.services.hub_overview import NO_PHASE, hub_overview, hub_overview_csv
 from campaign.web.identity import session_user
 from campaign.web.page_access import page_requires
-from campaign.web.pages.network_forms import HUB_KINDS, HubForm
+from campaign.web.pages.network_forms import HubForm
 from campaign.web.pages.vocabulary import status_label
 
 # Registered inside the "network" blueprint: its endpoints are network.expansion.overview,
@@ -53,8 +53,6 @@ class OpenHubForm(HubForm):
     )
 
     def set_choices(self, hubs: list[Any], phases: list[Any]) -> None:
-        # The kinds' words in the reader's language (the hub form lists them as first read).
-        self.kind.choices = [SelectChoice(k, str(v)) for k, v in HUB_KINDS.items()]
         self.source_hub.choices = [SelectChoice(h.code, _hub_label(h)) for h in hubs]
         self.phase.choices = [SelectChoice(p.value, _phase_label(p)) for p in phases]
 

@@ -214,6 +214,11 @@ class HubForm(FlaskForm):
     )
     version = HiddenField()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The kinds' words in the reader's language: the class attribute was built at import.
+        self.kind.choices = [SelectChoice(k, str(v)) for k, v in HUB_KINDS.items()]
+
     def validate_kind(self, field: Field) -> None:
         _chosen(field)
 
