@@ -33,6 +33,12 @@ class Environment:
     port: int
     in_ci: bool
     test_postgres_url: str
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str
+    mail_from: str
+    mail_to: str
 
     @classmethod
     def read(cls) -> Environment:
@@ -45,6 +51,12 @@ class Environment:
             test_postgres_url=os.environ.get(
                 "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
             ),
+            smtp_host=os.environ.get("CAMPAIGN_SMTP_HOST", ""),
+            smtp_port=int(os.environ.get("CAMPAIGN_SMTP_PORT", "587")),
+            smtp_user=os.environ.get("CAMPAIGN_SMTP_USER", ""),
+            smtp_password=os.environ.get("CAMPAIGN_SMTP_PASSWORD", ""),
+            mail_from=os.environ.get("CAMPAIGN_MAIL_FROM", ""),
+            mail_to=os.environ.get("CAMPAIGN_MAIL_TO", ""),
         )
 
 
@@ -84,6 +96,27 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
+        # The scheduler (`campaign scheduler`): one at a time, on a lock; a waiting one tries
+        # again this often, so it takes over within a minute of the first one dying.
+        "SCHEDULER_LOCK_RETRY_S": float(os.environ.get("CAMPAIGN_SCHEDULER_LOCK_RETRY_S", 15)),
+        # A run missed while no scheduler was up is made once, if it is not older than this.
+        "SCHEDULER_MISFIRE_GRACE_S": 6 * 3600,
+        # Nightly jobs run at this local hour, in this timezone (the campaign's home).
+        "SCHEDULER_TIMEZONE": "America/Lima",
+        "NIGHTLY_HOUR": 3,
+        "BACKUP_DIR": instance / "backups",
+        "BACKUPS_KEPT": 7,
+        # Reminders: days before a phase ends (next phase unfunded), and before a booking ends.
+        "REMINDER_DAYS": (30, 14, 7),
+        "BOOKING_REMINDER_DAYS": 7,
+        # E-mail for reminders; with no SMTP host they are written to the log instead.
+        "SMTP_HOST": env.smtp_host,
+        "SMTP_PORT": env.smtp_port,
+        "SMTP_USER": env.smtp_user,
+        "SMTP_PASSWORD": env.smtp_password,
+        "MAIL_FROM": env.mail_from or "campaign@localhost",
+        # Comma-separated; empty: the campaign's managers and administrators with an e-mail.
+        "MAIL_TO": env.mail_to,
     }
     if "SECRET_KEY" not in overrides:
         config["SECRET_KEY"] = _secret_key(instance)

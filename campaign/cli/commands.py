@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from campaign.cli import assets, tokens
+from campaign.cli import assets, calendars, expansion, phases, tokens
 from campaign.config import PROJECT_ROOT
 from campaign.domain.plans import PlanError
 from campaign.domain.roles import Role
@@ -94,29 +94,102 @@ def dump_command(slug: str | None, output: Path | None) -> None:
 @click.option("--port", type=int, help="Port to listen on (default: $PORT, else 5000).")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
 @click.option(
-    "--jobs/--no-jobs",
+    "--scheduler/--no-scheduler",
     default=True,
     show_default=True,
-    help="Run the periodic jobs in the server (turn off when `campaign jobs run` runs them).",
+    help="Start a `campaign scheduler` process beside the server (it waits while another "
+    "scheduler holds the lock).",
 )
+@click.option("--jobs/--no-jobs", "jobs", default=None, hidden=True)  # the old name
 @with_appcontext
-def serve_command(host: str, port: int | None, workers: int, jobs: bool) -> None:
+def serve_command(
+    host: str, port: int | None, workers: int, scheduler: bool, jobs: bool | None
+) -> None:
     """Serve the app with gunicorn, the production WSGI server."""
     from campaign.cli.server import serve
 
-    serve(host=host, port=port or current_app.config["PORT"], workers=workers, jobs=jobs)
+    serve(
+        host=host,
+        port=port or current_app.config["PORT"],
+        workers=workers,
+        scheduler=scheduler if jobs is None else jobs,
+    )
 
 
-jobs_group = AppGroup("jobs", help="Periodic work: slides drawn ahead of the polls.")
+def _run_scheduler() -> None:
+    import logging
+    import signal
+    import threading
+
+    from campaign.jobs.runner import run_scheduler
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # Each run is logged by the task (what it did); APScheduler's own lines only when wrong.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    stop = threading.Event()
+
+    def _stop(signum: int, _frame: object) -> None:
+        logging.getLogger(__name__).info("signal %d: stopping the scheduler", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    run_scheduler(current_app._get_current_object(), stop)  # type: ignore[attr-defined]
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the periodic jobs until stopped (SIGTERM, Ctrl+C): one scheduler per database.
+
+    It takes the scheduler lock (a PostgreSQL advisory lock, or a file lock beside the SQLite
+    file); while another one holds it, it waits and takes over if that one dies."""
+    _run_scheduler()
+
+
+jobs_group = AppGroup("jobs", help="Periodic work: run one job now, or draw slides ahead.")
 
 
 @jobs_group.command("run")
 def jobs_run() -> None:
-    """Run the periodic jobs in the foreground (for a separate jobs process)."""
-    from campaign.jobs.scheduler import blocking_scheduler
+    """The same as `campaign scheduler` (the old name)."""
+    _run_scheduler()
 
-    click.echo("Running periodic jobs; Ctrl+C to stop.", err=True)
-    blocking_scheduler(current_app._get_current_object()).start()  # type: ignore[attr-defined]
+
+def _job_names() -> list[str]:
+    from campaign.jobs.tasks import TASKS
+
+    return sorted(TASKS)
+
+
+def _instant(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 date and time") from None
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+@jobs_group.command("once")
+@click.argument("job", type=click.Choice(_job_names()))
+@click.option(
+    "--at",
+    callback=_instant,
+    help="The instant to run it for, ISO 8601 (e.g. 2026-12-01T05:00Z; without an offset, "
+    "UTC). Default: now.",
+)
+def jobs_once(job: str, at: datetime | None) -> None:
+    """Run one job now, recorded like the scheduler's runs (whether or not one is running)."""
+    from campaign.jobs import tasks
+
+    outcome = tasks.run(current_app._get_current_object(), job, at or _now())  # type: ignore[attr-defined]
+    click.echo(f"{job} for {outcome.at.isoformat()}: {outcome.detail or 'done'}")
+    if not outcome.ok:
+        _fail(f"{job} failed (see the log above)")
 
 
 @jobs_group.command("prepare")
@@ -249,15 +322,10 @@ def screen_add(
 @with_appcontext
 def backup_command(path: Path) -> None:
     """Copy the embedded SQLite database, consistently, while the app runs."""
-
-    def progress(done: int, total: int) -> None:
-        click.echo(f"\rcopied {done}/{total} pages", nl=False, err=True)
-
     try:
-        target = backup.backup_sqlite(path, progress)
+        target = backup.backup_sqlite(path)
     except ServiceError as exc:
         _fail(exc.detail)
-    click.echo("", err=True)
     click.echo(f"Backed up to {target}")
 
 
@@ -267,6 +335,7 @@ def init_app(app: Flask) -> None:
         demo_command,
         dump_command,
         serve_command,
+        scheduler_command,
         jobs_group,
         user,
         screen,
@@ -275,3 +344,6 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
     tokens.init_app(app)
     assets.init_app(app)
+    phases.init_app(app)
+    expansion.init_app(app)
+    calendars.init_app(app)

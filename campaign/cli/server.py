@@ -1,4 +1,4 @@
-"""`campaign serve`'s process wiring: gunicorn workers and the jobs process beside them."""
+"""`campaign serve`'s process wiring: gunicorn workers and the scheduler process beside them."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from gunicorn.app.base import BaseApplication
 
 # The periodic jobs run in a process of their own, started and stopped with the server: a
 # scheduler thread inside gunicorn's master would be forked into every worker mid-work (a lock
-# it held stays held in the child forever, and the worker hangs on its first query).
-JOBS_COMMAND = [sys.executable, "-m", "campaign.cli", "jobs", "run"]
+# it held stays held in the child forever, and the worker hangs on its first query). Several
+# servers on one database each start one; the scheduler lock lets one run, the others wait.
+SCHEDULER_COMMAND = [sys.executable, "-m", "campaign.cli", "scheduler"]
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -29,14 +30,14 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_app()
 
 
-class _JobsProcess:
-    """The `campaign jobs run` process beside the server, once per server."""
+class _SchedulerProcess:
+    """The `campaign scheduler` process beside the server, once per server."""
 
     def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, _arbiter: Any) -> None:
-        self.process = subprocess.Popen(JOBS_COMMAND)
+        self.process = subprocess.Popen(SCHEDULER_COMMAND)
 
     def stop(self, _arbiter: Any) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -47,7 +48,7 @@ class _JobsProcess:
                 self.process.kill()
 
 
-def serve(*, host: str, port: int, workers: int, jobs: bool = True) -> None:
+def serve(*, host: str, port: int, workers: int, scheduler: bool = True) -> None:
     """Run gunicorn in the foreground (configured here, not from a file) until it is stopped."""
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
@@ -58,8 +59,8 @@ def serve(*, host: str, port: int, workers: int, jobs: bool = True) -> None:
         "accesslog": "-",
         "preload_app": False,
     }
-    if jobs:
-        process = _JobsProcess()
+    if scheduler:
+        process = _SchedulerProcess()
         options["when_ready"] = process.start
         options["on_exit"] = process.stop
     _Gunicorn(options).run()

@@ -1,4 +1,4 @@
-"""`campaign serve` as `make run` starts it: gunicorn workers, the jobs process, a real sign-in."""
+"""`campaign serve` as `make run` starts it: gunicorn workers, the scheduler, a real sign-in."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def test_served_app_signs_people_in_and_answers_screens(tmp_path: Path) -> None:
             try:
                 urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # not up yet
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.2)
         browser = urllib.request.build_opener(
@@ -76,10 +76,10 @@ def test_served_app_signs_people_in_and_answers_screens(tmp_path: Path) -> None:
             f"{base}/api/v1/player/playlist", headers={"Authorization": f"Bearer {token}"}
         )
         assert urllib.request.urlopen(poll, timeout=10).status == 200
-        jobs = subprocess.run(
-            ["pgrep", "-f", "campaign.cli jobs run"], capture_output=True, text=True, check=False
+        scheduler = subprocess.run(
+            ["pgrep", "-f", "campaign.cli scheduler"], capture_output=True, text=True, check=False
         )
-        assert jobs.stdout.strip(), "the jobs process runs beside the server"
+        assert scheduler.stdout.strip(), "the scheduler runs beside the server"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
