@@ -1,4 +1,5 @@
-"""The campaign dashboard: phases on a timeline, hubs on Peru's map, screens online, plays today."""
+"""The campaign dashboard: phases on a timeline, hubs on Peru's map, screens online, plays today,
+the active phase's countdown with its reminders, and screens marked offline."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import case, func, literal_column, select
 
 from campaign.domain.geo import contains, distance_to_edge_km
 from campaign.domain.model import FundingStatus, Phase, PhaseStatus
 from campaign.domain.phases import phase_status
+from campaign.domain.reminders import next_phase
 from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign as CampaignRow
@@ -25,12 +26,17 @@ from campaign.persistence.network import Zone as ZoneRow
 from campaign.persistence.player import PlayRecord
 from campaign.rendering import maps
 from campaign.services.campaigns import visible_campaigns
+from campaign.services.reminder_board import FundingWatch, ReminderBoard, dashboard_reminders
+from campaign.services.reminder_sources import PhaseAt
+from campaign.services.screen_health import MISSED_POLLS, threshold_seconds
 
-# A screen is online when it was heard from within this many poll intervals.
-ONLINE_POLLS = 3
-# What a hub in several phases shows: the phase that plays now, else the next funded one,
-# else the one waiting for funding, else an ended one.
-STATUS_ORDER = (PhaseStatus.ACTIVE, PhaseStatus.UPCOMING, PhaseStatus.UNFUNDED, PhaseStatus.ENDED)
+# A screen is online when it was heard from within this many poll intervals (screen_health's).
+ONLINE_POLLS = MISSED_POLLS
+# Screens marked offline listed by name; beyond these, a count.
+OFFLINE_LISTED = 20
+# How the drawings show a phase: its lifecycle state, with a planned phase split by whether
+# its funding is confirmed. A hub in several phases shows the first of these that it has.
+SHOWN_ORDER = ("active", "upcoming", "unfunded", "completed", "cancelled")
 # A hub further than this outside the outline probably has its coordinates wrong (swapped, or
 # the sign of a longitude lost); border crossings sit on the line itself, so some slack.
 OUTLINE_SLACK_KM = 10.0
@@ -53,14 +59,17 @@ class HubName:
 
 @dataclass(frozen=True)
 class PhaseLine:
+    id: int
     number: int
     name: str
     starts_on: date
     ends_on: date
     funding_status: str
     funding_source: str
-    status: str  # a PhaseStatus value, on today's date at the phase's first hub
+    status: str  # one of SHOWN_ORDER, on today's date at the phase's first hub
     hubs: tuple[HubName, ...]
+    timezone: str = "UTC"  # its first hub's, where its days are counted
+    days_left: int = 0  # to its last day included, from today at its first hub (0: today)
 
 
 @dataclass(frozen=True)
@@ -71,13 +80,14 @@ class HubLine:
     timezone: str
     latitude: float | None
     longitude: float | None
-    status: str  # of the phase that decides it (STATUS_ORDER)
+    status: str  # of the phase that decides it (SHOWN_ORDER)
     phase: int  # that phase's number
     screens: int
     online: int
     plays_today: int
     last_seen_at: datetime | None
     outside_outline: bool  # coordinates given but away from Peru: probably mistyped
+    marked_offline: int = 0  # screens the scheduler has marked offline
 
     @property
     def offline(self) -> int:
@@ -96,6 +106,25 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class Countdown:
+    """A phase that plays (or will, funded) counting down to its last day, and what follows."""
+
+    phase: PhaseLine
+    next: PhaseLine | None
+    watch: FundingWatch | None  # its next phase has no confirmed funding: the reminders
+
+
+@dataclass(frozen=True)
+class OfflineScreen:
+    code: str
+    name: str
+    hub: str
+    timezone: str
+    since: datetime
+    last_seen_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Dashboard:
     campaign: CampaignChoice
     campaigns: tuple[CampaignChoice, ...]  # every campaign the user may see, for a choice
@@ -109,6 +138,10 @@ class Dashboard:
     timeline: maps.Timeline
     timeline_narrow: maps.Timeline
     map: maps.MapDrawing
+    countdowns: tuple[Countdown, ...] = ()
+    reminders: ReminderBoard | None = None
+    offline_screens: tuple[OfflineScreen, ...] = ()  # the first OFFLINE_LISTED, longest first
+    marked_offline: int = 0  # every screen marked offline, listed or not
 
 
 @dataclass(frozen=True)
@@ -132,7 +165,9 @@ def _campaigns(user: User) -> list[tuple[int, CampaignChoice]]:
     ]
 
 
-def _phases_and_hubs(campaign_id: int) -> tuple[list[tuple[Phase, str]], dict[int, _Hub]]:
+def _phases_and_hubs(
+    campaign_id: int,
+) -> tuple[list[tuple[int, Phase, str]], dict[int, _Hub]]:
     """The campaign's phases (as the domain's, with their funding source) and their hubs."""
     phase_rows = db.session.execute(
         select(
@@ -143,6 +178,7 @@ def _phases_and_hubs(campaign_id: int) -> tuple[list[tuple[Phase, str]], dict[in
             PhaseRow.ends_on,
             PhaseRow.funding_status,
             PhaseRow.funding_source,
+            PhaseRow.cancelled_at,
         )
         .where(PhaseRow.campaign_id == campaign_id)
         .order_by(PhaseRow.number)
@@ -169,6 +205,7 @@ def _phases_and_hubs(campaign_id: int) -> tuple[list[tuple[Phase, str]], dict[in
         codes[phase_id].add(hub[1])
     phases = [
         (
+            phase_id,
             Phase(
                 number=number,
                 name=name,
@@ -176,31 +213,79 @@ def _phases_and_hubs(campaign_id: int) -> tuple[list[tuple[Phase, str]], dict[in
                 ends_on=ends_on,
                 funding_status=FundingStatus(funding),
                 hub_codes=frozenset(codes[phase_id]),
+                cancelled=cancelled_at is not None,
             ),
             source or "",
         )
-        for phase_id, number, name, starts_on, ends_on, funding, source in phase_rows
+        for phase_id, number, name, starts_on, ends_on, funding, source, cancelled_at in phase_rows
     ]
     return phases, hubs
 
 
-def _screens(hub_ids: list[int], since: datetime) -> dict[int, tuple[int, int, datetime | None]]:
-    """Per hub: its screens, those heard from since `since`, and when one was last heard."""
+def _screens(
+    hub_ids: list[int], since: datetime
+) -> dict[int, tuple[int, int, datetime | None, int]]:
+    """Per hub: its screens, those heard from since `since`, when one was last heard, and
+    those the scheduler has marked offline."""
     if not hub_ids:
         return {}
     heard = case((ScreenRow.last_seen_at >= since, 1), else_=0)
+    marked = case((ScreenRow.offline_since.is_not(None), 1), else_=0)
     rows = db.session.execute(
         select(
             ZoneRow.hub_id,
             func.count(ScreenRow.id),
             func.coalesce(func.sum(heard), 0),
             func.max(ScreenRow.last_seen_at),
+            func.coalesce(func.sum(marked), 0),
         )
         .join(ZoneRow, ZoneRow.id == ScreenRow.zone_id)
         .where(ZoneRow.hub_id.in_(hub_ids))
         .group_by(ZoneRow.hub_id)
     ).all()
-    return {hub_id: (int(n), int(online), seen) for hub_id, n, online, seen in rows}
+    return {hub_id: (int(n), int(online), seen, int(off)) for hub_id, n, online, seen, off in rows}
+
+
+def _offline_screens(hubs: dict[int, _Hub]) -> tuple[OfflineScreen, ...]:
+    """The screens marked offline in these hubs, the longest offline first (a few of them)."""
+    rows = db.session.execute(
+        select(
+            ScreenRow.code,
+            ScreenRow.name,
+            ZoneRow.hub_id,
+            ScreenRow.offline_since,
+            ScreenRow.last_seen_at,
+        )
+        .join(ZoneRow, ZoneRow.id == ScreenRow.zone_id)
+        .where(ZoneRow.hub_id.in_(list(hubs)), ScreenRow.offline_since.is_not(None))
+        .order_by(ScreenRow.offline_since, ScreenRow.code)
+        .limit(OFFLINE_LISTED)
+    ).all()
+    return tuple(
+        OfflineScreen(code, name or "", hubs[hub_id].code, hubs[hub_id].timezone, since, seen)
+        for code, name, hub_id, since, seen in rows
+    )
+
+
+def _countdowns(
+    lines: list[PhaseLine], plain: list[Phase], board: ReminderBoard
+) -> tuple[Countdown, ...]:
+    """The phases that play now, and any funded one whose next phase waits for funding."""
+    by_number = {line.number: line for line in lines}
+    watches = {w.phase: w for w in board.funding}
+    found = []
+    for line, phase in zip(lines, plain, strict=True):
+        if line.status != "active" and line.number not in watches:
+            continue
+        following = next_phase(phase, plain)
+        found.append(
+            Countdown(
+                phase=line,
+                next=by_number[following.number] if following else None,
+                watch=watches.get(line.number),
+            )
+        )
+    return tuple(found)
 
 
 def _local_day(now: datetime, timezone: str) -> tuple[datetime, datetime]:
@@ -266,9 +351,17 @@ def _plays_today(slug: str, hubs: list[_Hub], now: datetime) -> dict[int, int]:
     return dict(counts)
 
 
-def _hub_status(code: str, phases: list[Phase], today: date) -> tuple[PhaseStatus, int]:
-    statuses = [(phase_status(p, today), p.number) for p in phases if code in p.hub_codes]
-    return min(statuses, key=lambda s: (STATUS_ORDER.index(s[0]), s[1]))
+def shown_status(phase: Phase, local_today: date) -> str:
+    """The phase's lifecycle state as drawn: a planned phase is upcoming once it is funded."""
+    status = phase_status(phase, local_today)
+    if status is PhaseStatus.PLANNED:
+        return "upcoming" if phase.funding_status is FundingStatus.CONFIRMED else "unfunded"
+    return status.value
+
+
+def _hub_status(code: str, phases: list[Phase], today: date) -> tuple[str, int]:
+    statuses = [(shown_status(p, today), p.number) for p in phases if code in p.hub_codes]
+    return min(statuses, key=lambda s: (SHOWN_ORDER.index(s[0]), s[1]))
 
 
 def _outside(hub: _Hub) -> bool:
@@ -300,12 +393,12 @@ def build_dashboard(user: User, now: datetime, slug: str | None = None) -> Dashb
     campaign_id, campaign = chosen
     phases, hubs_by_id = _phases_and_hubs(campaign_id)
     hubs = {hub.code: hub for hub in hubs_by_id.values()}
-    plain = [phase for phase, _ in phases]
+    plain = [phase for _, phase, _ in phases]
     home = _first_hub(plain[0], hubs) if plain else None
     home_timezone = home.timezone if home else "UTC"
     today = now.astimezone(ZoneInfo(home_timezone)).date()
 
-    window = timedelta(seconds=ONLINE_POLLS * int(current_app.config["PLAYER_POLL_SECONDS"]))
+    window = timedelta(seconds=threshold_seconds())
     ordered = sorted(hubs.values(), key=lambda h: h.code)
     screens = _screens([h.id for h in ordered], now - window)
     plays = _plays_today(campaign.slug, ordered, now)
@@ -313,7 +406,7 @@ def build_dashboard(user: User, now: datetime, slug: str | None = None) -> Dashb
     for hub in ordered:
         local_today = now.astimezone(ZoneInfo(hub.timezone)).date()
         status, number = _hub_status(hub.code, plain, local_today)
-        count, online, seen = screens.get(hub.id, (0, 0, None))
+        count, online, seen, marked = screens.get(hub.id, (0, 0, None, 0))
         hub_lines.append(
             HubLine(
                 code=hub.code,
@@ -322,31 +415,45 @@ def build_dashboard(user: User, now: datetime, slug: str | None = None) -> Dashb
                 timezone=hub.timezone,
                 latitude=hub.latitude,
                 longitude=hub.longitude,
-                status=status.value,
+                status=status,
                 phase=number,
                 screens=count,
                 online=online,
                 plays_today=plays.get(hub.id, 0),
                 last_seen_at=seen,
                 outside_outline=_outside(hub),
+                marked_offline=marked,
             )
         )
     phase_lines = []
-    for phase, source in phases:
+    for phase_id, phase, source in phases:
         first = _first_hub(phase, hubs)
-        local_today = now.astimezone(ZoneInfo(first.timezone if first else home_timezone)).date()
+        timezone = first.timezone if first else home_timezone
+        local_today = now.astimezone(ZoneInfo(timezone)).date()
         phase_lines.append(
             PhaseLine(
+                id=phase_id,
                 number=phase.number,
                 name=phase.name,
                 starts_on=phase.starts_on,
                 ends_on=phase.ends_on,
                 funding_status=phase.funding_status.value,
                 funding_source=source,
-                status=phase_status(phase, local_today).value,
+                status=shown_status(phase, local_today),
                 hubs=tuple(HubName(c, hubs[c].name) for c in sorted(phase.hub_codes)),
+                timezone=timezone,
+                days_left=(phase.ends_on - local_today).days,
             )
         )
+    board = dashboard_reminders(
+        campaign_id,
+        now,
+        [
+            PhaseAt(line.id, campaign_id, phase, line.timezone)
+            for line, phase in zip(phase_lines, plain, strict=True)
+        ],
+    )
+    marked_offline = sum(h.marked_offline for h in hub_lines)
     spans = [
         maps.Span(p.number, p.name, p.starts_on, p.ends_on, p.status, tuple(h.code for h in p.hubs))
         for p in phase_lines
@@ -373,4 +480,8 @@ def build_dashboard(user: User, now: datetime, slug: str | None = None) -> Dashb
         timeline=maps.draw_timeline(spans, today, WIDE_TIMELINE),
         timeline_narrow=maps.draw_timeline(spans, today, NARROW_TIMELINE),
         map=maps.draw_map(places),
+        countdowns=_countdowns(phase_lines, plain, board),
+        reminders=board,
+        offline_screens=_offline_screens(hubs_by_id) if marked_offline else (),
+        marked_offline=marked_offline,
     )

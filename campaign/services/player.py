@@ -14,6 +14,7 @@ from campaign.domain.item_ids import parse_item_id
 from campaign.extensions import db
 from campaign.persistence.network import Screen
 from campaign.persistence.player import PlayRecord, insert_ignoring
+from campaign.services import connectivity
 
 MAX_BATCH = 1000
 MAX_DURATION_S = 3600
@@ -47,11 +48,13 @@ def record_heartbeat(screen_id: int, report: dict[str, Any], *, now: datetime) -
     info = {k: v for k, v in report.items() if k != "playing_version"}
     if len(json.dumps(info, default=str)) > MAX_INFO_BYTES:
         raise BadReport(f"the player details must fit in {MAX_INFO_BYTES} bytes of JSON")
-    db.session.execute(
-        update(Screen)
-        .where(Screen.id == screen_id)
-        .values(last_seen_at=now, playing_version=playing, player_info=info)
+    values = {"last_seen_at": now, "playing_version": playing, "player_info": info}
+    # One UPDATE while the screen is online; one marked offline is cleared, and that recorded.
+    written = db.session.execute(
+        update(Screen).where(Screen.id == screen_id, Screen.offline_since.is_(None)).values(values)
     )
+    if not written.rowcount:  # type: ignore[attr-defined]
+        connectivity.back_online(screen_id, values, now)
     db.session.commit()
 
 

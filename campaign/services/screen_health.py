@@ -29,6 +29,9 @@ class Health:
     # slide of it is not drawn yet (a poll draws before answering, so no screen has it yet).
     current_version: str | None
     has_token: bool
+    # When the scheduler marked it offline (its last heartbeat + the threshold); None while it
+    # is online, or before the sweep has noticed.
+    offline_since: datetime | None = None
 
     @property
     def behind(self) -> bool:
@@ -47,13 +50,23 @@ def threshold_seconds() -> int:
     return MISSED_POLLS * int(current_app.config["PLAYER_POLL_SECONDS"])
 
 
+def offline_after(last_seen_at: datetime) -> datetime:
+    """The instant a screen last heard from at `last_seen_at` counts as offline."""
+    return last_seen_at + timedelta(seconds=threshold_seconds())
+
+
+def is_online(last_seen_at: datetime | None, now: datetime) -> bool:
+    """Heard from within the threshold: the one rule of "online" for every page and job."""
+    return last_seen_at is not None and now - last_seen_at <= timedelta(seconds=threshold_seconds())
+
+
 def health(row: Screen, current_version: str | None, now: datetime) -> Health:
     """The health of the screen `row` at `now`, given the version it should play."""
     limit = threshold_seconds()
     seen = row.last_seen_at
     if seen is None:
         state = NEVER_SEEN
-    elif now - seen <= timedelta(seconds=limit):
+    elif is_online(seen, now):
         state = ONLINE
     else:
         state = OFFLINE
@@ -64,6 +77,7 @@ def health(row: Screen, current_version: str | None, now: datetime) -> Health:
         playing_version=row.playing_version,
         current_version=current_version,
         has_token=row.token_hash is not None and row.token_revoked_at is None,
+        offline_since=row.offline_since,
     )
 
 

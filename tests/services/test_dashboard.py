@@ -12,8 +12,9 @@ from sqlalchemy import event, select, update
 
 from campaign.extensions import db
 from campaign.persistence.accounts import User
+from campaign.persistence.campaigns import Phase as PhaseRow
 from campaign.persistence.network import Hub, Screen
-from campaign.services import accounts, places, player
+from campaign.services import accounts, connectivity, places, player, screens
 from campaign.services.dashboard import Dashboard, build_dashboard
 
 # Demo day: 10:00 in Lima (UTC-5), phase 1 running since 7 November.
@@ -77,9 +78,14 @@ def test_after_the_last_phase_every_hub_has_ended(
 ) -> None:
     with demo.app_context():
         data = see(NOW + timedelta(days=400))
-    assert {p.status for p in data.phases} == {"ended", "unfunded"}
+    # Phase 1 ran; phases 2 and 3 never got their funding before their dates passed.
+    assert {p.number: p.status for p in data.phases} == {
+        1: "completed",
+        2: "cancelled",
+        3: "cancelled",
+    }
     lim = next(h for h in data.hubs if h.code == "LIM")
-    assert lim.status == "unfunded"  # a phase still waiting for funding says more than an end
+    assert lim.status == "completed"  # a phase that ran says more than ones that never did
 
 
 def test_a_screen_is_online_for_three_polls_after_it_was_heard(
@@ -150,7 +156,9 @@ def test_the_queries_do_not_grow_with_the_screens(
             _play(f"LIM-ARR-{n + 10}", NOW - timedelta(minutes=n))
         many = queries()
         data = see()
-    assert many == few <= 8
+    # The person, five for the figures, and three for the reminders: those recorded, the content
+    # generation that the bookings running out are kept by, and the bookings ending soon.
+    assert many == few <= 9
     assert next(h for h in data.hubs if h.code == "LIM").screens == 26
 
 
@@ -176,3 +184,56 @@ def test_a_partner_sees_only_campaigns_shared_with_their_organisation(
         outsider = db.session.scalar(select(User).filter_by(email="o@x.example.org"))
         assert build_dashboard(outsider, NOW) is None
     assert shared.campaign.slug == "peru-unido-contra-la-trata"
+
+
+def test_phase_one_counts_down_and_phase_two_has_its_funding_reminders(
+    demo: Flask, see: Callable[..., Dashboard]
+) -> None:
+    with demo.app_context():
+        data = see()
+    (countdown,) = data.countdowns
+    assert (countdown.phase.number, countdown.phase.days_left) == (1, 69)
+    assert countdown.phase.ends_on.isoformat() == "2027-02-05"
+    assert countdown.phase.timezone == "America/Lima"
+    assert countdown.next is not None and countdown.next.number == 2
+    watch = countdown.watch
+    assert watch is not None and (watch.next_phase, watch.next_funding) == (2, "pending")
+    assert [(s.days_before, s.due_on.isoformat(), s.state) for s in watch.steps] == [
+        (30, "2027-01-06", "scheduled"),
+        (14, "2027-01-22", "scheduled"),
+        (7, "2027-01-29", "scheduled"),
+    ]
+    assert data.reminders is not None and data.reminders.bookings == ()
+
+
+def test_a_funded_next_phase_has_no_reminders_and_its_last_day_counts_zero(
+    demo: Flask, see: Callable[..., Dashboard]
+) -> None:
+    with demo.app_context():
+        db.session.execute(update(PhaseRow).filter_by(number=2).values(funding_status="confirmed"))
+        db.session.commit()
+        last_day = see(datetime(2027, 2, 5, 23, 0, tzinfo=UTC))  # 18:00 in Lima
+    countdown, funded = last_day.countdowns
+    assert countdown.phase.days_left == 0 and countdown.watch is None
+    assert countdown.next is not None and countdown.next.funding_status == "confirmed"
+    # Phase 2, funded, now ends while phase 3 waits for funding: its own countdown starts.
+    assert (funded.phase.number, funded.phase.status, funded.phase.days_left) == (2, "upcoming", 90)
+    assert funded.watch is not None and funded.watch.next_phase == 3
+
+
+def test_screens_marked_offline_are_listed_longest_first(
+    demo: Flask, see: Callable[..., Dashboard]
+) -> None:
+    with demo.app_context():
+        for code, minutes in (("LIM-ARR-01", 10), ("LIM-GAT-01", 50), ("LIM-DEP-01", 1)):
+            screens.issue_token(code, now=NOW - timedelta(days=1))
+            player.record_heartbeat(_screen_id(code), {}, now=NOW - timedelta(minutes=minutes))
+        connectivity.sweep(NOW)
+        data = see()
+    assert [(s.code, s.hub) for s in data.offline_screens] == [
+        ("LIM-GAT-01", "LIM"),
+        ("LIM-ARR-01", "LIM"),
+    ]
+    assert data.offline_screens[0].since == NOW - timedelta(minutes=50) + data.online_window
+    assert data.marked_offline == 2
+    assert next(h for h in data.hubs if h.code == "LIM").marked_offline == 2

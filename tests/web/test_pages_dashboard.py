@@ -86,7 +86,7 @@ def test_the_timeline_shows_the_three_phases_their_funding_and_today_in_phase_on
         today = float(_attrs(re.search(r"<svg[^>]*>", svg).group(0))["data-today-x"])
         one = phases["1"]
         assert float(one["data-x"]) < today < float(one["data-x"]) + float(one["data-width"])
-        assert "today" in svg and "unfunded (funding pending)" in svg  # words, not colour only
+        assert "today" in svg and "waiting for funding" in svg  # words, not colour only
     table = html[html.index('<table class="phases">') :]
     assert '<span class="badge confirmed">confirmed</span> · Misión de la OIM en el Perú' in table
     assert table.count('<span class="badge pending">pending</span>') == 2
@@ -104,7 +104,7 @@ def test_every_demo_hub_with_coordinates_is_on_the_map_and_the_others_are_named(
     assert markers["LIM"]["data-status"] == "active" and markers["CUZ"]["data-status"] == "unfunded"
     if unplaced:
         assert f"for want of coordinates in the plan: {', '.join(unplaced)}." in html
-    for status in ("active", "upcoming", "unfunded", "ended"):
+    for status in ("active", "upcoming", "unfunded", "completed", "cancelled"):
         assert f'<li class="hub {status}">' in html  # the legend says each colour in words
 
 
@@ -200,7 +200,7 @@ def test_the_page_speaks_spanish_by_default_and_english_when_chosen(live: Flask)
     assert '<html lang="es">' in spanish
     assert '<h2 id="phases-heading">Fases</h2>' in spanish
     assert '<span class="badge active">activa</span>' in spanish
-    assert '<span class="badge unfunded">sin financiamiento</span>' in spanish
+    assert '<span class="badge unfunded">espera financiamiento</span>' in spanish
     assert "28 nov 2026" in spanish and "hora de Perú" in spanish
     english = _page(signed_in(live, email="en@example.org", locale="en"))
     assert '<html lang="en">' in english
