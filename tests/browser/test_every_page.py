@@ -3,6 +3,7 @@ AA rules with no serious or critical violation, and no sideways scrolling at 390
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import BytesIO
 
 from flask import Flask
@@ -11,10 +12,11 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.persistence.accounts import User
+from campaign.persistence.campaigns import Phase
 from campaign.persistence.messages import Message
 from campaign.persistence.network import Zone
 from campaign.persistence.posters import Poster
-from campaign.services import auth, messages
+from campaign.services import auth, calendar_feeds, messages
 from campaign.services.accounts import add_user
 from tests.browser.conftest import LIVE_NOW
 from tests.browser.inspection import DESKTOP, inspect_page
@@ -22,18 +24,18 @@ from tests.browser.inspection import DESKTOP, inspect_page
 PASSWORD = "a long enough password"
 PAGE_AREAS = {
     "overview", "account", "editor", "workflow", "library", "signin", "docs", "admin", "network",
-    "dashboard", "timetable",
+    "dashboard", "timetable", "calendars",
 }  # fmt: skip
 # Endpoints of those areas that answer a picture or a file, not a page.
 NOT_PAGES = {
     "docs.bundle", "editor.preview", "library.crop", "library.picture", "library.thumb",
-    "admin.audit.export",
+    "admin.audit.export", "calendars.feed", "network.expansion.overview_csv",
 }  # fmt: skip
 
 
 def _paths(ids: dict[str, int]) -> dict[str, str]:
     message_id, poster_id, zone_id = ids["message"], ids["poster"], ids["zone"]
-    user_id, token_id = ids["user"], ids["token"]
+    user_id, token_id, feed_id = ids["user"], ids["token"], ids["feed"]
     return {
         "overview.index": "/?screen=LIM-ARR-01",
         "dashboard.index": "/dashboard",
@@ -69,10 +71,18 @@ def _paths(ids: dict[str, int]) -> dict[str, str]:
         "admin.tokens": f"/admin/users/{user_id}/tokens",
         "admin.token_revoke": f"/admin/users/{user_id}/tokens/{token_id}/revoke",
         "admin.audit.index": "/admin/audit?action=login",
+        "admin.phase.show": "/admin/phases/1",
+        "admin.phase.cancel": "/admin/phases/2/cancel",
+        # Phase 1 a week longer: the preview of the bookings that move with its end.
+        "admin.phase.dates": f"/admin/phases/1/dates?ends_on={ids['longer_end']}",
+        "calendars.index": "/calendars",
+        "calendars.revoke": f"/calendars/{feed_id}/revoke",
         "network.index": "/screens?hub=LIM",
         "network.hubs": "/hubs",
         "network.hub_new": "/hubs/new",
         "network.hub": "/hubs/LIM",
+        "network.expansion.overview": "/hubs/overview",
+        "network.expansion.open": "/hubs/open",
         "network.hub_edit": "/hubs/LIM/edit",
         "network.zone_new": "/zones/new?hub=LIM",
         "network.zone": f"/zones/{zone_id}",
@@ -93,7 +103,7 @@ def test_the_list_of_pages_is_complete(live_app: Flask) -> None:
         for rule in live_app.url_map.iter_rules()
         if rule.endpoint.partition(".")[0] in PAGE_AREAS and "GET" in (rule.methods or ())
     }
-    ids = dict.fromkeys(("message", "poster", "zone", "user", "token"), 1)
+    ids = dict.fromkeys(("message", "poster", "zone", "user", "token", "feed", "longer_end"), 1)
     checked = set(_paths(ids)) | NOT_PAGES | {"signin.login_form"}
     assert pages - checked == set()
 
@@ -123,7 +133,11 @@ def test_every_page_passes_in_both_languages(browser, live_server: str, live_app
         ana = add_user("ana@example.org", "admin", PASSWORD, now=LIVE_NOW)
         token, _secret = auth.create_token(ana, "laptop", now=LIVE_NOW)
         zone_id = db.session.scalar(select(Zone.id).filter_by(code="DEP"))
-        ids = {"user": ana.id, "token": token.id, "zone": zone_id}
+        first = db.session.scalar(select(Phase).filter_by(number=1))
+        feed, _url_token = calendar_feeds.create_feed(first.campaign_id, None, "Socios", None)
+        longer_end = (first.ends_on + timedelta(days=7)).isoformat()
+        ids = {"user": ana.id, "token": token.id, "zone": zone_id, "feed": feed.id}
+        ids["longer_end"] = longer_end  # type: ignore[assignment]
     ids["message"] = _second_version(live_app)
     context = browser.new_context(locale="es-PE", viewport=DESKTOP)
     context.clock.install(time=LIVE_NOW)
