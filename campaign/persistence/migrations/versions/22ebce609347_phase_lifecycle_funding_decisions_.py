@@ -5,8 +5,6 @@ Revises: b7d4e2f19a63
 Create Date: 2026-12-02 00:52:26.139920
 
 """
-from datetime import UTC, datetime
-
 from alembic import op
 import sqlalchemy as sa
 
@@ -16,43 +14,6 @@ revision = '22ebce609347'
 down_revision = 'b7d4e2f19a63'
 branch_labels = None
 depends_on = None
-
-
-def _record_earlier_funding():
-    # A phase already confirmed or declined keeps that status; the decision gets a record
-    # saying it was taken before decisions were kept, so the history starts complete.
-    bind = op.get_bind()
-    phases = bind.execute(
-        sa.text(
-            "SELECT id, funding_status, budget, currency FROM phases"
-            " WHERE funding_status <> 'pending'"
-        )
-    ).all()
-    decisions = sa.table(
-        "funding_decisions",
-        sa.column("phase_id", sa.Integer()),
-        sa.column("status", sa.String()),
-        sa.column("amount", sa.Numeric(14, 2)),
-        sa.column("currency", sa.String()),
-        sa.column("decided_by_label", sa.String()),
-        sa.column("decided_at", sa.DateTime(timezone=True)),
-        sa.column("note", sa.String()),
-    )
-    now = datetime.now(UTC)
-    rows = [
-        {
-            "phase_id": phase_id,
-            "status": status,
-            "amount": budget,
-            "currency": currency or "USD",
-            "decided_by_label": "",
-            "decided_at": now,
-            "note": "recorded before funding decisions were kept",
-        }
-        for phase_id, status, budget, currency in phases
-    ]
-    if rows:
-        op.bulk_insert(decisions, rows)
 
 
 def upgrade():
@@ -158,8 +119,6 @@ def upgrade():
         batch_op.add_column(sa.Column('offline_since', sa.DateTime(timezone=True), nullable=True))
 
     # ### end Alembic commands ###
-
-    _record_earlier_funding()
 
 
 def downgrade():
