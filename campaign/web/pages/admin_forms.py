@@ -106,6 +106,21 @@ class AmountField(Field):
                 raise ValueError(self.invalid_value_message) from exc
 
 
+def currency_field() -> StringField:
+    """A three-letter currency code, upper-cased, USD unless given."""
+    return StringField(
+        _l("Currency"),
+        default="USD",
+        filters=[lambda v: v.strip().upper() if isinstance(v, str) else v],
+        validators=[
+            Regexp(
+                r"^[A-Z]{3}$", message=_l("A currency code of three letters, such as USD or PEN.")
+            )
+        ],
+        render_kw={"maxlength": "3", "autocomplete": "off"},
+    )
+
+
 def day_field(label: Any, *validators: Any) -> DateField:
     return DateField(
         label,
@@ -148,17 +163,7 @@ class PhaseForm(FlaskForm):
         thousands=True,
         invalid_value_message=_l("The budget must be an amount such as 45000 or 45000.50."),
     )
-    currency = StringField(
-        _l("Currency"),
-        default="USD",
-        filters=[lambda v: v.strip().upper() if isinstance(v, str) else v],
-        validators=[
-            Regexp(
-                r"^[A-Z]{3}$", message=_l("A currency code of three letters, such as USD or PEN.")
-            )
-        ],
-        render_kw={"maxlength": "3", "autocomplete": "off"},
-    )
+    currency = currency_field()
     share_of_voice = AmountField(
         _l("Share of voice"),
         default=Decimal(1),

@@ -7,12 +7,18 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
+from wtforms import Field, HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from campaign.domain.model import FundingStatus
 from campaign.web.i18n import local_date
-from campaign.web.pages.admin_forms import MAX_BUDGET, AmountField, at_most, day_field
+from campaign.web.pages.admin_forms import (
+    MAX_BUDGET,
+    AmountField,
+    at_most,
+    currency_field,
+    day_field,
+)
 from campaign.web.pages.vocabulary import status_label
 
 
@@ -24,17 +30,7 @@ class FundingForm(FlaskForm):
         thousands=True,
         invalid_value_message=_l("The amount must be a number such as 45000 or 45000.50."),
     )
-    currency = StringField(
-        _l("Currency"),
-        default="USD",
-        filters=[lambda v: v.strip().upper() if isinstance(v, str) else v],
-        validators=[
-            Regexp(
-                r"^[A-Z]{3}$", message=_l("A currency code of three letters, such as USD or PEN.")
-            )
-        ],
-        render_kw={"maxlength": "3", "autocomplete": "off"},
-    )
+    currency = currency_field()
     note = TextAreaField(_l("Note"), validators=[at_most(500)], render_kw={"rows": "2"})
 
     def set_choices(self) -> None:
