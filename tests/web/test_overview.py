@@ -20,7 +20,7 @@ def test_overview_shows_the_campaign_phases_and_screens(manager: FlaskClient) ->
     html = page.get_data(as_text=True)
     assert "Perú unido contra la trata de personas" in html
     assert '<span class="badge active">activa</span>' in html  # phase 1, funded, running
-    assert '<span class="badge unfunded">sin financiamiento</span>' in html  # 2 and 3 wait
+    assert '<span class="badge planned">planificada</span>' in html  # 2 and 3 wait for funding
     assert 'id="screen-LIM-ARR-01"' in html and 'id="screen-LIM-GAT-01"' in html
     assert "zero-tolerance · es" in html
 
