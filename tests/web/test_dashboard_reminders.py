@@ -134,3 +134,12 @@ def test_a_screen_marked_offline_is_listed_with_since_when(live: Flask) -> None:
     with live.app_context():
         player.record_heartbeat(screen_id, {}, now=NOW)
     assert 'id="offline-' not in _page(client)
+
+
+def test_a_funded_next_phase_says_it_starts_when_the_active_one_ends(live: Flask) -> None:
+    with live.app_context():
+        second = db.session.scalar(select(Phase).filter_by(number=2))
+        second.funding_status = "confirmed"
+        db.session.commit()
+    text = _text(_page(signed_in(live, locale="en")))
+    assert "Its funding is confirmed: it starts when phase 1 ends." in text
