@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 export PORT
+# One pytest worker per core (at most four); PYTEST_ARGS= runs in one process.
+PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4
 
 .PHONY: run test lint format bench bench-tools install install-test browser clean samples messages
 

@@ -16,13 +16,15 @@ RESULTS = Path(__file__).with_name("results.json")
 
 
 def _suites() -> dict[str, Callable[[], dict[str, Any]]]:
-    from bench import engine, pages, player, rendering
+    from bench import engine, ingest, pages, player, rendering, reports
 
     return {
         "engine": engine.run_all,
         "rendering": rendering.run,
         "player": player.run,
         "pages": pages.run,
+        "ingest": ingest.run,
+        "reports": reports.run,
     }
 
 

@@ -24,7 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from campaign import persistence
-    from campaign.extensions import babel, csrf, login_manager
+    from campaign.extensions import babel, csrf, limiter, login_manager
     from campaign.persistence import engine
     from campaign.services import audit, clock, generation
     from campaign.web.i18n import select_locale
@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    limiter.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -117,6 +117,20 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAIL_FROM": env.mail_from or "campaign@localhost",
         # Comma-separated; empty: the campaign's managers and administrators with an e-mail.
         "MAIL_TO": env.mail_to,
+        # Rate limits (Flask-Limiter): in this process's memory, or e.g. "redis://127.0.0.1:6379".
+        "RATELIMIT_STORAGE_URI": os.environ.get("CAMPAIGN_RATELIMIT_STORAGE", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Proof of play: batches a screen may send (a real player sends about one a minute, and
+        # a backlog after an outage at most this fast); its clock may be off by the skew; two
+        # plays of one screen may overlap by at most a transition (a cross-fade).
+        "PLAYS_RATE_LIMIT": "60 per minute",
+        "PLAY_CLOCK_SKEW_S": 120,
+        "PLAY_TRANSITION_S": 1.5,
+        # Partner preview links: how long a new one lasts, and the longest a manager may choose.
+        "PREVIEW_LINK_DAYS": 30,
+        "PREVIEW_LINK_MAX_DAYS": 180,
+        # The longest range of days one report covers (longer is refused with a clear error).
+        "REPORT_MAX_DAYS": 400,
     }
     if "SECRET_KEY" not in overrides:
         config["SECRET_KEY"] = _secret_key(instance)

@@ -1,6 +1,8 @@
 """Unbound Flask extension instances, bound to an app by create_app."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -25,3 +27,5 @@ db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+# No default limits: each limited view names its own (and its own key, e.g. the screen).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

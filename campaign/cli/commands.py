@@ -10,7 +10,16 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from campaign.cli import assets, calendars, expansion, phases, tokens
+from campaign.cli import (
+    assets,
+    calendars,
+    expansion,
+    phases,
+    press_kits,
+    previews,
+    reports,
+    tokens,
+)
 from campaign.config import PROJECT_ROOT
 from campaign.domain.plans import PlanError
 from campaign.domain.roles import Role
@@ -347,3 +356,6 @@ def init_app(app: Flask) -> None:
     phases.init_app(app)
     expansion.init_app(app)
     calendars.init_app(app)
+    previews.init_app(app)
+    reports.init_app(app)
+    press_kits.init_app(app)

@@ -12,6 +12,7 @@ def load_models() -> None:
         network,
         player,
         posters,
+        previews,
         reviews,
         schedule,
         state,

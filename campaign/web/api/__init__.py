@@ -23,11 +23,15 @@ def register(api: Api) -> None:
         bookings,
         calendars,
         campaigns,
+        delivery,
         expansion,
         messages,
         phase_lifecycle,
         places,
+        press_kits,
+        preview_links,
         previews,
+        reports,
         users,
     )
 
@@ -39,5 +43,6 @@ def register(api: Api) -> None:
     # documented its own shape under "Error" (used by every "default" and 422 answer).
     api.spec.components.schemas["Error"] = ERROR_DOC
     modules = (campaigns, phase_lifecycle, places, expansion, previews, messages, bookings)
-    for module in (*modules, calendars, users, audit, assets):
+    evidence = (reports, delivery, press_kits, preview_links)
+    for module in (*modules, calendars, *evidence, users, audit, assets):
         api.register_blueprint(module.blp)

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         admin,
         calendars,
         dashboard,
+        delivery,
         docs,
         editor,
         language,
@@ -25,6 +26,11 @@ def init_app(app: Flask) -> None:
         navigation,
         network,
         overview,
+        partner_view,
+        phase_reports,
+        press_kits,
+        preview_links,
+        reports,
         timetable,
         vocabulary,
         workflow,
@@ -32,7 +38,8 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(site)
     areas = (overview, dashboard, language, account, editor, workflow, library, timetable)
-    for area in (*areas, network, admin, calendars, docs):
+    evidence = (reports, delivery, phase_reports, press_kits, preview_links, partner_view)
+    for area in (*areas, network, admin, calendars, *evidence, docs):
         app.register_blueprint(area.bp)
     navigation.init_app(app)
     vocabulary.init_app(app)

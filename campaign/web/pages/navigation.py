@@ -33,7 +33,8 @@ AREAS = (
     ("library.index", _l("Posters"), ("library.",)),
     ("timetable.index", _l("Bookings"), ("timetable.",)),
     ("network.index", _l("Screens"), ("network.",)),
-    ("admin.index", _l("Administration"), ("admin.", "calendars.")),
+    ("reports.index", _l("Reports"), ("reports.", "delivery.", "phase_reports.")),
+    ("admin.index", _l("Administration"), ("admin.", "calendars.", "preview_links.")),
     ("account.index", _l("Account"), ("account.",)),
 )
 
