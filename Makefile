@@ -7,7 +7,7 @@ export PORT
 # One pytest worker per core (at most four); PYTEST_ARGS= runs in one process.
 PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4
 
-.PHONY: run test lint format bench bench-tools install install-test browser clean samples messages
+.PHONY: run test lint format bench bench-tools install install-test browser clean samples messages pdf-libs
 
 # The pages' Spanish and English catalogues, compiled from the .po files kept in the repo.
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard campaign/translations/*/LC_MESSAGES/messages.po))
@@ -28,8 +28,15 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/pybabel compile --statistics -i $< -o $@ 2>&1 | grep -v '^compiling' || true
 	@test -s $@
 
-install: $(VENV)/.installed $(CATALOGUES)
-install-test: $(VENV)/.installed-test $(CATALOGUES)
+install: $(VENV)/.installed $(CATALOGUES) pdf-libs
+install-test: $(VENV)/.installed-test $(CATALOGUES) pdf-libs
+
+# WeasyPrint (the phase reports' PDF) draws text with Debian's Pango.
+pdf-libs:
+	@ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  else echo "Pango is not installed and this is not root: install libpango-1.0-0 and libpangoft2-1.0-0 for PDF reports"; fi; }
 
 # After changing strings shown to people: extract them, then merge into both catalogues.
 messages: install
