@@ -25,12 +25,13 @@ from tests.browser.inspection import DESKTOP, inspect_page
 PASSWORD = "a long enough password"
 PAGE_AREAS = {
     "overview", "account", "editor", "workflow", "library", "signin", "docs", "admin", "network",
-    "dashboard", "timetable", "calendars",
+    "dashboard", "timetable", "calendars", "press_kits",
 }  # fmt: skip
 # Endpoints of those areas that answer a picture or a file, not a page.
 NOT_PAGES = {
     "docs.bundle", "editor.preview", "library.crop", "library.picture", "library.thumb",
     "admin.audit.export", "calendars.feed", "network.expansion.overview_csv",
+    "press_kits.download",
 }  # fmt: skip
 
 
@@ -94,6 +95,7 @@ def _paths(ids: dict[str, int]) -> dict[str, str]:
         "network.rotate": "/screens/LIM-GAT-01/rotate",
         "network.revoke": "/screens/LIM-GAT-01/revoke",
         "network.plays": "/screens/LIM-GAT-01/plays?at=2026-11-28T21:00",
+        "press_kits.show": "/phases/1/press-kit",
     }
 
 
