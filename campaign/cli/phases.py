@@ -1,5 +1,5 @@
 """`campaign phase …`: record funding decisions, cancel a phase, move its dates (previewed unless
---apply), and list or record its transitions."""
+--apply), list or record its transitions, and make its phase-end report."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from campaign.services import clock
+from campaign.services import clock, phase_report
 from campaign.services import phase_lifecycle as service
 from campaign.services.errors import ServiceError
 
@@ -173,6 +173,37 @@ def transitions_command(record: bool) -> None:
             f"{_local(row.at, row.timezone)}  {slug} phase {number} at {row.hub_code}: "
             f"{row.state} (recorded {row.recorded_at.isoformat(timespec='minutes')})"
         )
+
+
+@phase.command("report")
+@click.argument("phase_id", type=int)
+@click.option(
+    "--lang",
+    type=click.Choice(phase_report.LANGUAGES),
+    default="es",
+    show_default=True,
+    help="The report's language.",
+)
+@click.option(
+    "--pdf",
+    "pdf_file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the report's PDF (A4) to this file.",
+)
+def report_command(phase_id: int, lang: str, pdf_file: str | None) -> None:
+    """The phase-end report of phase PHASE_ID (its id): a summary here, the PDF with --pdf."""
+    try:
+        report = phase_report.phase_report(phase_id, None, lang=lang, at=clock.now())
+    except ServiceError as exc:
+        _fail(exc.detail)
+    for line in phase_report.summary_lines(report):
+        click.echo(line)
+    if pdf_file:
+        data = phase_report.phase_report_pdf(report)
+        with open(pdf_file, "wb") as out:
+            out.write(data)
+        click.echo(f"Wrote {pdf_file} ({len(data):,} bytes).")
 
 
 def init_app(app: Flask) -> None:

@@ -26,12 +26,13 @@ PASSWORD = "a long enough password"
 PAGE_AREAS = {
     "overview", "account", "editor", "workflow", "library", "signin", "docs", "admin", "network",
     "dashboard", "timetable", "calendars", "press_kits",
+    "delivery", "phase_reports",
 }  # fmt: skip
 # Endpoints of those areas that answer a picture or a file, not a page.
 NOT_PAGES = {
     "docs.bundle", "editor.preview", "library.crop", "library.picture", "library.thumb",
     "admin.audit.export", "calendars.feed", "network.expansion.overview_csv",
-    "press_kits.download",
+    "press_kits.download", "delivery.export", "phase_reports.pdf",
 }  # fmt: skip
 
 
@@ -96,6 +97,8 @@ def _paths(ids: dict[str, int]) -> dict[str, str]:
         "network.revoke": "/screens/LIM-GAT-01/revoke",
         "network.plays": "/screens/LIM-GAT-01/plays?at=2026-11-28T21:00",
         "press_kits.show": "/phases/1/press-kit",
+        "delivery.index": "/reports/delivery?campaign=peru-unido-contra-la-trata&phase=1",
+        "phase_reports.show": "/reports/phases/1",
     }
 
 
