@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.persistence.accounts import User
-from campaign.persistence.campaigns import Phase
+from campaign.persistence.campaigns import Partner, Phase
 from campaign.persistence.messages import Message
 from campaign.persistence.network import Zone
 from campaign.persistence.posters import Poster
-from campaign.services import auth, calendar_feeds, messages
+from campaign.services import auth, calendar_feeds, messages, preview_links
 from campaign.services.accounts import add_user
 from tests.browser.conftest import LIVE_NOW
 from tests.browser.inspection import DESKTOP, inspect_page
@@ -26,13 +26,14 @@ PASSWORD = "a long enough password"
 PAGE_AREAS = {
     "overview", "account", "editor", "workflow", "library", "signin", "docs", "admin", "network",
     "dashboard", "timetable", "calendars", "press_kits",
-    "delivery", "phase_reports",
+    "delivery", "phase_reports", "preview_links", "partner_view",
 }  # fmt: skip
 # Endpoints of those areas that answer a picture or a file, not a page.
 NOT_PAGES = {
     "docs.bundle", "editor.preview", "library.crop", "library.picture", "library.thumb",
     "admin.audit.export", "calendars.feed", "network.expansion.overview_csv",
     "press_kits.download", "delivery.export", "phase_reports.pdf",
+    "partner_view.picture",
 }  # fmt: skip
 
 
@@ -99,6 +100,11 @@ def _paths(ids: dict[str, int]) -> dict[str, str]:
         "press_kits.show": "/phases/1/press-kit",
         "delivery.index": "/reports/delivery?campaign=peru-unido-contra-la-trata&phase=1",
         "phase_reports.show": "/reports/phases/1",
+        "preview_links.index": "/previews",
+        "preview_links.revoke": f"/previews/{ids['preview_link']}/revoke",
+        "partner_view.overview": f"/p/{ids['preview_token']}",
+        "partner_view.message": f"/p/{ids['preview_token']}/messages/{message_id}",
+        "partner_view.screen": f"/p/{ids['preview_token']}/screens/LIM-GAT-01?at=2026-11-28T21:00",
     }
 
 
@@ -109,7 +115,20 @@ def test_the_list_of_pages_is_complete(live_app: Flask) -> None:
         for rule in live_app.url_map.iter_rules()
         if rule.endpoint.partition(".")[0] in PAGE_AREAS and "GET" in (rule.methods or ())
     }
-    ids = dict.fromkeys(("message", "poster", "zone", "user", "token", "feed", "longer_end"), 1)
+    ids = dict.fromkeys(
+        (
+            "message",
+            "poster",
+            "zone",
+            "user",
+            "token",
+            "feed",
+            "longer_end",
+            "preview_link",
+            "preview_token",
+        ),
+        1,
+    )
     checked = set(_paths(ids)) | NOT_PAGES | {"signin.login_form"}
     assert pages - checked == set()
 
@@ -148,9 +167,13 @@ def test_every_page_passes_in_both_languages(  # type: ignore[no-untyped-def]
         zone_id = db.session.scalar(select(Zone.id).filter_by(code="DEP"))
         first = db.session.scalar(select(Phase).filter_by(number=1))
         feed, _url_token = calendar_feeds.create_feed(first.campaign_id, None, "Socios", None)
+        mimp = db.session.scalar(select(Partner.id).filter_by(slug="mimp"))
+        link, preview_token = preview_links.make_link(first.campaign_id, mimp, "campaign", None)
         longer_end = (first.ends_on + timedelta(days=7)).isoformat()
         ids = {"user": ana.id, "token": token.id, "zone": zone_id, "feed": feed.id}
         ids["longer_end"] = longer_end  # type: ignore[assignment]
+        ids["preview_link"] = link.id
+        ids["preview_token"] = preview_token  # type: ignore[assignment]
     ids["message"] = _second_version(live_app)
     context = browser.new_context(locale="es-PE", viewport=DESKTOP)
     context.clock.install(time=LIVE_NOW)
