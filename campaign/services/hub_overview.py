@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from campaign.persistence.queries import to_phase
 from campaign.services.campaigns import visible_campaigns
 from campaign.services.dashboard import shown_status
 from campaign.services.screen_health import threshold_seconds
+from campaign.services.spreadsheet_csv import csv_text
 
 NO_PHASE = "none"  # the status of a hub in no phase
 CSV_COLUMNS = (
@@ -46,7 +45,6 @@ CSV_COLUMNS = (
     "yearly_passengers",
 )
 IN_CHUNK = 500  # screen ids per IN (...) list
-BOM = "\ufeff"  # spreadsheet programs read the file as UTF-8 only with it
 
 
 @dataclass(frozen=True)
@@ -202,20 +200,7 @@ def hub_overview(user: User | None, at: datetime) -> list[HubRow]:
     return rows
 
 
-def _cell(value: Any) -> str:
-    # A cell starting with = + - @ runs as a formula in spreadsheets; a quote makes it text
-    # (as the audit trail's export does).
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def hub_overview_csv(rows: Iterable[HubRow]) -> str:
-    """The rows as a CSV file: UTF-8 with a byte-order mark, a header line, commas (as the
-    audit trail's export), plain numbers with no thousands separators."""
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(getattr(row, name)) for name in CSV_COLUMNS])
-    return buffer.getvalue()
+    """The rows as a CSV file for spreadsheet programs (campaign.services.spreadsheet_csv: UTF-8
+    with a byte-order mark, a header line, commas, plain numbers, formula starts neutralised)."""
+    return csv_text(CSV_COLUMNS, ([getattr(row, name) for name in CSV_COLUMNS] for row in rows))

@@ -26,14 +26,14 @@ PASSWORD = "a long enough password"
 PAGE_AREAS = {
     "overview", "account", "editor", "workflow", "library", "signin", "docs", "admin", "network",
     "dashboard", "timetable", "calendars", "press_kits",
-    "delivery", "phase_reports", "preview_links", "partner_view",
+    "delivery", "phase_reports", "preview_links", "partner_view", "reports",
 }  # fmt: skip
 # Endpoints of those areas that answer a picture or a file, not a page.
 NOT_PAGES = {
     "docs.bundle", "editor.preview", "library.crop", "library.picture", "library.thumb",
     "admin.audit.export", "calendars.feed", "network.expansion.overview_csv",
     "press_kits.download", "delivery.export", "phase_reports.pdf",
-    "partner_view.picture",
+    "partner_view.picture", "reports.table_csv",
 }  # fmt: skip
 
 
@@ -100,6 +100,7 @@ def _paths(ids: dict[str, int]) -> dict[str, str]:
         "press_kits.show": "/phases/1/press-kit",
         "delivery.index": "/reports/delivery?campaign=peru-unido-contra-la-trata&phase=1",
         "phase_reports.show": "/reports/phases/1",
+        "reports.index": "/reports?phase=1",
         "preview_links.index": "/previews",
         "preview_links.revoke": f"/previews/{ids['preview_link']}/revoke",
         "partner_view.overview": f"/p/{ids['preview_token']}",

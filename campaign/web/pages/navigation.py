@@ -34,7 +34,11 @@ AREAS = (
     ("timetable.index", _l("Bookings"), ("timetable.",)),
     ("network.index", _l("Screens"), ("network.",)),
     ("reports.index", _l("Reports"), ("reports.", "delivery.", "phase_reports.")),
-    ("admin.index", _l("Administration"), ("admin.", "calendars.", "preview_links.", "press_kits.")),
+    (
+        "admin.index",
+        _l("Administration"),
+        ("admin.", "calendars.", "preview_links.", "press_kits."),
+    ),
     ("account.index", _l("Account"), ("account.",)),
 )
 
