@@ -28,7 +28,6 @@ from campaign.services.planned_plays import (
     ONE_DAY,
     Counts,
     PlannedPlays,
-    actual_plays,
     local_midnight,
     planned_plays,
 )
@@ -117,7 +116,7 @@ def delivery_report(
     fallback apart; headlines in `lang`."""
     report = clipped_to_phase(report)
     planned = planned_plays(report, playback or Playback(), until=at)
-    actual = actual_plays(report, planned.screens)
+    actual = reports.plays_by_booking(report, at=at)
     zones = _zone_names()
     hub_names = dict(db.session.execute(select(Hub.code, Hub.name)).all())
     where = {s.code: (s.hub_code, s.zone_code) for s in planned.screens}

@@ -22,9 +22,10 @@ The rule ("a loop restarts when the playlist changes"), for each screen in the r
    apart.
 
 Planned is the schedule as it stands now (bookings, messages, phases): a day in the past is
-planned with today's bookings. Actual plays are the accepted plays with the booking their
-served version gave them (`PlayRecord.booking_key`), so a player that follows this rule exactly
-gives actual == planned.
+planned with today's bookings. Actual plays are the reports service's
+(`reports.plays_by_booking`): the accepted plays with the booking their served version gave
+them (`PlayRecord.booking_key`), so a player that follows this rule exactly gives
+actual == planned.
 
 Speed, measured on the demo with screens added up to 20 (phase 1: 91 days at Lima; 2 cores
 shared with other work): 0.30-0.35 s, 2,275 playlists looked up (one `Playback` for the walk;
@@ -33,19 +34,16 @@ its engines cache each local day's timeline), 0.36 s for the whole delivery repo
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from campaign.domain.playlist import PlaylistItem
 from campaign.extensions import db
 from campaign.persistence.campaigns import Phase
-from campaign.persistence.network import Screen
-from campaign.persistence.player import PlayRecord, PlayRollup
 from campaign.services.playback import Playback
 from campaign.services.report_filters import ReportFilter
 
@@ -202,86 +200,3 @@ def planned_plays(
             count_run(run, report.campaign, zone, screen.code, plays, seconds)
             lookups += run.lookups
     return PlannedPlays(screens=screens, plays=plays, seconds=seconds, lookups=lookups)
-
-
-# --- Actual plays per booking ------------------------------------------------------------------
-# FOR THE LEAD: this belongs to the reports service (campaign/services/reports.py), which has no
-# function giving plays per booking yet; until it has, the query is here, with its sources rule
-# (/tmp/api/reports.md): per screen, the days up to the last one it has roll-up rows for come
-# from the roll-up only, later days from the accepted play records, counted in the database.
-
-
-def actual_plays(report: ReportFilter, screens: Sequence[ScreenInScope]) -> Counts:
-    """Accepted plays of the report's campaign per screen, booking (None: fallback or unknown)
-    and hub-local day, in the report's range."""
-    ids = dict(
-        db.session.execute(
-            select(Screen.code, Screen.id).where(Screen.code.in_([s.code for s in screens]))
-        ).all()
-    )
-    codes = {screen_id: code for code, screen_id in ids.items()}
-    last_rolled = dict(
-        db.session.execute(
-            select(PlayRollup.screen_id, func.max(PlayRollup.day))
-            .where(PlayRollup.screen_id.in_(list(codes)))
-            .group_by(PlayRollup.screen_id)
-        ).all()
-    )
-    counts: Counts = {}
-    rolled = (
-        select(
-            PlayRollup.screen_id,
-            PlayRollup.booking_key,
-            PlayRollup.day,
-            func.sum(PlayRollup.plays),
-        )
-        .where(
-            PlayRollup.screen_id.in_(list(codes)),
-            PlayRollup.campaign == report.campaign,
-            PlayRollup.day >= report.date_from,
-            PlayRollup.day <= report.date_to,
-        )
-        .group_by(PlayRollup.screen_id, PlayRollup.booking_key, PlayRollup.day)
-    )
-    for screen_id, booking, day, plays in db.session.execute(rolled):
-        _add(counts, (codes[screen_id], booking or None, day), int(plays))
-    by_day: dict[tuple[str, date], list[int]] = defaultdict(list)
-    for screen in screens:
-        if screen.code not in ids:
-            continue
-        screen_id = ids[screen.code]
-        after = last_rolled.get(screen_id)
-        day = report.date_from if after is None else max(report.date_from, after + ONE_DAY)
-        while day <= report.date_to:
-            by_day[screen.timezone, day].append(screen_id)
-            day += ONE_DAY
-    for (timezone, day), screen_ids in sorted(by_day.items()):
-        _recorded(report, screen_ids, day, ZoneInfo(timezone), counts, codes)
-    return counts
-
-
-def _recorded(
-    report: ReportFilter,
-    screen_ids: list[int],
-    day: date,
-    zone: ZoneInfo,
-    counts: Counts,
-    codes: dict[int, str],
-) -> None:
-    """Add the play records of one hub-local day the roll-up has not reached."""
-    rows = (
-        select(PlayRecord.screen_id, PlayRecord.booking_key, func.count())
-        .where(
-            PlayRecord.screen_id.in_(screen_ids),
-            PlayRecord.campaign == report.campaign,
-            PlayRecord.started_at >= local_midnight(day, zone),
-            PlayRecord.started_at < local_midnight(day + ONE_DAY, zone),
-        )
-        .group_by(PlayRecord.screen_id, PlayRecord.booking_key)
-    )
-    for screen_id, booking, plays in db.session.execute(rows):
-        _add(counts, (codes[screen_id], booking or None, day), int(plays))
-
-
-def _add(counts: Counts, key: tuple[str, str | None, date], plays: int) -> None:
-    counts[key] = counts.get(key, 0) + plays

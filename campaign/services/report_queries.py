@@ -114,8 +114,9 @@ def hub_names(hub_codes: Sequence[str]) -> dict[str, str]:
 
 def rollup_by_screen_day(
     slug: str, hub_codes: Sequence[str], first: date, last: date
-) -> list[tuple[int, date, str, str, int, float]]:
-    """(screen_id, day, hub_code, zone_code, plays, seconds) of the campaign's roll-up rows."""
+) -> list[tuple[int, date, str, str, str | None, int, float]]:
+    """(screen_id, day, hub_code, zone_code, booking_key, plays, seconds) of the campaign's
+    roll-up rows; booking_key None for none (the roll-up stores "")."""
     if not hub_codes:
         return []
     rows = db.session.execute(
@@ -124,6 +125,7 @@ def rollup_by_screen_day(
             PlayRollup.day,
             PlayRollup.hub_code,
             PlayRollup.zone_code,
+            PlayRollup.booking_key,
             func.sum(PlayRollup.plays),
             func.sum(PlayRollup.seconds),
         )
@@ -133,9 +135,15 @@ def rollup_by_screen_day(
             PlayRollup.day <= last,
             PlayRollup.campaign == slug,
         )
-        .group_by(PlayRollup.screen_id, PlayRollup.day, PlayRollup.hub_code, PlayRollup.zone_code)
+        .group_by(
+            PlayRollup.screen_id,
+            PlayRollup.day,
+            PlayRollup.hub_code,
+            PlayRollup.zone_code,
+            PlayRollup.booking_key,
+        )
     )
-    return [(s, d, h, z, int(p), float(sec or 0)) for s, d, h, z, p, sec in rows]
+    return [(s, d, h, z, b or None, int(p), float(sec or 0)) for s, d, h, z, b, p, sec in rows]
 
 
 def rollup_by_message_lang(
@@ -164,10 +172,11 @@ def rollup_by_message_lang(
 
 def records_between(
     slug: str, screen_ids: Sequence[int], start: datetime, end: datetime
-) -> list[tuple[int, str, str, int, float]]:
-    """(screen_id, message_key, lang, plays, seconds) of the campaign's accepted plays that
-    started in [start, end) on these screens (rejected plays are in another table)."""
-    found: list[tuple[int, str, str, int, float]] = []
+) -> list[tuple[int, str, str, str | None, int, float]]:
+    """(screen_id, message_key, lang, booking_key, plays, seconds) of the campaign's accepted
+    plays that started in [start, end) on these screens (rejected plays are in another table);
+    booking_key None for none."""
+    found: list[tuple[int, str, str, str | None, int, float]] = []
     ids = sorted(set(screen_ids))
     for first in range(0, len(ids), IN_CHUNK):
         rows = db.session.execute(
@@ -175,6 +184,7 @@ def records_between(
                 PlayRecord.screen_id,
                 PlayRecord.message_key,
                 PlayRecord.lang,
+                PlayRecord.booking_key,
                 func.count(),
                 func.sum(PlayRecord.duration_s),
             )
@@ -186,9 +196,16 @@ def records_between(
                 PlayRecord.started_at < end,
                 PlayRecord.screen_id.in_(ids[first : first + IN_CHUNK]),
             )
-            .group_by(PlayRecord.screen_id, PlayRecord.message_key, PlayRecord.lang)
+            .group_by(
+                PlayRecord.screen_id,
+                PlayRecord.message_key,
+                PlayRecord.lang,
+                PlayRecord.booking_key,
+            )
         )
-        found.extend((s, m, lang or "", int(n), float(sec or 0)) for s, m, lang, n, sec in rows)
+        found.extend(
+            (s, m, lang or "", b or None, int(n), float(sec or 0)) for s, m, lang, b, n, sec in rows
+        )
     return found
 
 

@@ -202,20 +202,43 @@ def _figures(
     return tuple(made)
 
 
-def _recent(
-    tally: _Tally,
-    flt: ReportFilter,
-    screens: list[q.ScopeScreen],
-    zones: dict[str, str],
-    rolled_through: dict[int, date],
-    first: date,
-    last: date,
-    at: datetime,
-) -> None:
-    """Add the play records of each screen's days after its last rolled-up day."""
+# (screen code, booking key or None for none, hub-local day) -> plays
+PlaysByBooking = dict[tuple[str, str | None, date], int]
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """Plays of one screen, hub-local day and booking, from the roll-up or the play records."""
+
+    screen_id: int
+    day: date
+    hub_code: str
+    zone_code: str
+    booking_key: str | None  # None: no booking (the fallback, or not known)
+    message_key: str | None  # None for the roll-up's slices (read by message and lang apart)
+    lang: str | None
+    plays: int
+    seconds: float
+    rolled_up: bool
+
+
+def _slices(
+    flt: ReportFilter, hubs: list[q.ScopeHub], first: date, last: date, at: datetime
+) -> list[_Slice]:
+    """The campaign's plays in the scope, by the sources rule of `play_report`: each screen's
+    days up to its last rolled-up day in the range from the roll-up, its later days up to
+    today from the accepted play records, by the hub-local day they started on."""
+    found: list[_Slice] = []
+    rolled_through: dict[int, date] = {}
+    for sid, day, hub, zone, booking, plays, secs in q.rollup_by_screen_day(
+        flt.campaign, [h.code for h in hubs], first, last
+    ):
+        found.append(_Slice(sid, day, hub, zone, booking, None, None, plays, secs, True))
+        rolled_through[sid] = max(day, rolled_through.get(sid, day))
     by_zone: dict[str, list[q.ScopeScreen]] = defaultdict(list)
-    for screen in screens:
-        by_zone[zones[screen.hub_code]].append(screen)
+    timezones = {h.code: h.timezone for h in hubs}
+    for screen in q.screens_of([h.id for h in hubs]):
+        by_zone[timezones[screen.hub_code]].append(screen)
     for timezone, group in sorted(by_zone.items()):
         today = at.astimezone(ZoneInfo(timezone)).date()
         cut = {
@@ -227,13 +250,46 @@ def _recent(
         while day <= min(last, today):
             ids = [sid for sid, since in cut.items() if since <= day]
             start, end = q.day_bounds(day, day, timezone)
-            for sid, message_key, lang, plays, secs in q.records_between(
+            for sid, message_key, lang, booking, plays, secs in q.records_between(
                 flt.campaign, ids, start, end
             ):
                 screen = known[sid]
-                tally.place(sid, day, screen.hub_code, screen.zone_code, plays, secs)
-                tally.content(message_key, lang, plays, secs)
+                found.append(
+                    _Slice(
+                        sid,
+                        day,
+                        screen.hub_code,
+                        screen.zone_code,
+                        booking,
+                        message_key,
+                        lang,
+                        plays,
+                        secs,
+                        False,
+                    )
+                )
             day += ONE_DAY
+    return found
+
+
+def _screen_code(shown: dict[int, tuple[str, str]], screen_id: int) -> str:
+    return shown.get(screen_id, (str(screen_id), ""))[0]
+
+
+def plays_by_booking(flt: ReportFilter, *, at: datetime) -> PlaysByBooking:
+    """The campaign's accepted plays in the filter's scope and covered days per screen code,
+    booking (None: none) and hub-local day: the plays of `play_report`, by the same sources
+    rule, so they add up to its by-screen and by-day figures."""
+    first, last = covered_days(flt)
+    slices = _slices(
+        flt, q.scope_hubs(flt.campaign_id, flt.phase_id, flt.hub_code), first, last, at
+    )
+    shown = q.screen_codes([s.screen_id for s in slices])
+    found: PlaysByBooking = {}
+    for piece in slices:
+        key = (_screen_code(shown, piece.screen_id), piece.booking_key, piece.day)
+        found[key] = found.get(key, 0) + piece.plays
+    return found
 
 
 def play_report(flt: ReportFilter, *, at: datetime, lang: str | None = None) -> PlayReport:
@@ -249,21 +305,19 @@ def play_report(flt: ReportFilter, *, at: datetime, lang: str | None = None) -> 
     hubs = q.scope_hubs(flt.campaign_id, flt.phase_id, flt.hub_code)
     codes = [h.code for h in hubs]
     tally = _Tally()
-    rolled_through: dict[int, date] = {}
-    for sid, day, hub, zone, plays, secs in q.rollup_by_screen_day(
-        flt.campaign, codes, first, last
-    ):
-        tally.place(sid, day, hub, zone, plays, secs)
-        rolled_through[sid] = max(day, rolled_through.get(sid, day))
+    rolled_up = 0
+    for piece in _slices(flt, hubs, first, last, at):
+        tally.place(
+            piece.screen_id, piece.day, piece.hub_code, piece.zone_code, piece.plays, piece.seconds
+        )
+        if piece.rolled_up:
+            rolled_up += piece.plays
+        else:
+            tally.content(piece.message_key or "", piece.lang or "", piece.plays, piece.seconds)
     for message_key, code, plays, secs in q.rollup_by_message_lang(
         flt.campaign, codes, first, last
     ):
         tally.content(message_key, code, plays, secs)
-    rolled_up = tally.plays
-    screens = q.screens_of([h.id for h in hubs])
-    _recent(
-        tally, flt, screens, {h.code: h.timezone for h in hubs}, rolled_through, first, last, at
-    )
     titles = q.headlines(flt.campaign_id)
     names = q.hub_names(codes)
     zone_names = q.zone_names(codes)
@@ -293,7 +347,7 @@ def play_report(flt: ReportFilter, *, at: datetime, lang: str | None = None) -> 
         ),
         by_screen=_figures(
             tally.dims["screen"],
-            lambda sid: shown.get(sid, (str(sid), ""))[0],
+            lambda sid: _screen_code(shown, sid),
             lambda sid: " · ".join(filter(None, shown.get(sid, (str(sid), "")))),
             by_plays=False,
         ),

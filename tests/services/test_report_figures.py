@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import Flask
+from sqlalchemy import update
 
+from campaign.extensions import db
+from campaign.persistence.player import PlayRecord
 from campaign.services import reports
 from campaign.services.errors import Invalid
 from campaign.services.report_filters import ReportFilter, parse_filter
 from tests.conftest import DEMO_TODAY
-from tests.services.report_fixture import AT, load_report_fixture, phase_id
+from tests.services.report_fixture import AT, load_report_fixture, phase_id, screen_ids
 
 # The hand count, for 2026-11-25..28 (Lima days), no phase, no hub:
 #   rolled up   26th LIM-ARR-01 zero-tolerance es 100 (1000 s) + es 10 (100 s) + en 50 (500 s)
@@ -181,3 +184,53 @@ def test_rejected_plays_are_listed_and_never_counted(figures: Flask) -> None:
         ("LIM-ARR-01", "overlap", 2),
     ]
     assert report.total.plays == 216
+
+
+def test_plays_by_booking_add_up_to_the_screens_and_the_days(figures: Flask) -> None:
+    with figures.app_context():
+        counted = reports.plays_by_booking(_filter(), at=AT)
+        report = reports.play_report(_filter(), at=AT, lang="en")
+        cusco = reports.plays_by_booking(_filter(hub="CUZ"), at=AT)
+    nov = lambda d: date(2026, 11, d)  # noqa: E731
+    assert counted == {
+        # The roll-up of the 26th: one message, one language, two bookings apart ("" is none).
+        ("LIM-ARR-01", "b1", nov(26)): 100,
+        ("LIM-ARR-01", "b2", nov(26)): 10,
+        ("LIM-ARR-01", None, nov(26)): 50,
+        ("LIM-DEP-01", None, nov(27)): 30,
+        ("CUZ-ARR-01", None, nov(27)): 20,
+        ("LIM-GAT-01", None, nov(27)): 1,  # never rolled up: from the records
+        ("LIM-ARR-01", None, nov(28)): 3,  # today, from the records
+        ("LIM-DEP-01", None, nov(28)): 1,
+        ("CUZ-ARR-01", None, nov(28)): 1,
+    }
+    by_screen: dict[str, int] = {}
+    by_day: dict[str, int] = {}
+    for (screen, _booking, day), plays in counted.items():
+        by_screen[screen] = by_screen.get(screen, 0) + plays
+        by_day[day.isoformat()] = by_day.get(day.isoformat(), 0) + plays
+    assert by_screen == {f.key: f.plays for f in report.by_screen}
+    assert by_day == {f.key: f.plays for f in report.by_day if f.plays}
+    assert sum(counted.values()) == report.total.plays == 216
+    assert cusco == {("CUZ-ARR-01", None, nov(27)): 20, ("CUZ-ARR-01", None, nov(28)): 1}
+
+
+def test_a_recent_play_keeps_its_booking(figures: Flask) -> None:
+    with figures.app_context():
+        # Today's first play at LIM-ARR-01 (not rolled up yet) was served for booking b1.
+        db.session.execute(
+            update(PlayRecord)
+            .where(
+                PlayRecord.screen_id == screen_ids()["LIM-ARR-01"],
+                PlayRecord.started_at == datetime(2026, 11, 28, 14, 0, tzinfo=UTC),
+            )
+            .values(booking_key="b1")
+        )
+        db.session.commit()
+        counted = reports.plays_by_booking(_filter(date_from="2026-11-28"), at=AT)
+    assert counted == {
+        ("LIM-ARR-01", "b1", date(2026, 11, 28)): 1,
+        ("LIM-ARR-01", None, date(2026, 11, 28)): 2,
+        ("LIM-DEP-01", None, date(2026, 11, 28)): 1,
+        ("CUZ-ARR-01", None, date(2026, 11, 28)): 1,
+    }
