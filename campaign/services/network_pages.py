@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -15,12 +15,48 @@ from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign as CampaignRow
 from campaign.persistence.network import Hub, Screen, Zone
-from campaign.services import places
+from campaign.services import places, rejected_plays
 from campaign.services.errors import NotFound, ServiceError
 from campaign.services.overview import ScreenView, screen_preview
 from campaign.services.screen_health import Health, current_versions, health
 
 T = TypeVar("T")
+REJECTED_DAYS = 7  # the screens' pages count the plays rejected over this many days
+
+
+@dataclass(frozen=True)
+class RejectedReason:
+    code: str  # campaign.services.play_checks.REASONS
+    label: object  # in the reader's language when shown
+    plays: int
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """Plays of a screen rejected over the last REJECTED_DAYS, by reason (in the pages' order)."""
+
+    total: int = 0
+    reasons: tuple[RejectedReason, ...] = ()
+    days: int = REJECTED_DAYS
+
+
+def _rejected(screen_ids: list[int] | None, now: datetime) -> dict[int, Rejected]:
+    since = now - timedelta(days=REJECTED_DAYS)
+    counts = rejected_plays.rejected_counts(screen_ids, since, None)
+    order = list(rejected_plays.REASON_LABELS)
+    found = {}
+    for screen_id, by_reason in counts.items():
+        reasons = sorted(
+            by_reason.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)
+        )
+        found[screen_id] = Rejected(
+            sum(by_reason.values()),
+            tuple(
+                RejectedReason(code, rejected_plays.REASON_LABELS.get(code, code), plays)
+                for code, plays in reasons
+            ),
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -38,6 +74,7 @@ class ScreenLine:
     zone: Zone
     hub: Hub
     health: Health
+    rejected: Rejected = field(default_factory=Rejected)  # its plays rejected lately
 
 
 @dataclass(frozen=True)
@@ -120,14 +157,19 @@ def screen_lines(now: datetime, hub_code: str | None = None) -> list[ScreenLine]
         query = query.where(Hub.code == hub_code)
     rows = db.session.execute(query).all()
     versions = current_versions([s.code for s, _, _ in rows], now)
-    return [ScreenLine(s, z, h, health(s, versions[s.code], now)) for s, z, h in rows]
+    rejected = _rejected([s.id for s, _, _ in rows] if hub_code else None, now)
+    return [
+        ScreenLine(s, z, h, health(s, versions[s.code], now), rejected.get(s.id, Rejected()))
+        for s, z, h in rows
+    ]
 
 
 def screen_line(code: str, now: datetime) -> ScreenLine:
     """One screen with its zone, hub and health at `now`."""
     row = screen_by_code(code)
     versions = current_versions([code], now)
-    return ScreenLine(row, row.zone, row.zone.hub, health(row, versions[code], now))
+    rejected = _rejected([row.id], now).get(row.id, Rejected())
+    return ScreenLine(row, row.zone, row.zone.hub, health(row, versions[code], now), rejected)
 
 
 # --- changing ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The nightly roll-up of plays per day at the hub, campaign, message, language and screen."""
+"""The nightly roll-up: plays per local day, screen, campaign, message, language and booking."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ def _remake(day: date, hub_ids: list[int], zone: ZoneInfo) -> tuple[int, int]:
     screens = _screens_of(hub_ids)
     campaign = func.coalesce(PlayRecord.campaign, _EMPTY)
     lang = func.coalesce(PlayRecord.lang, _EMPTY)
+    booking = func.coalesce(PlayRecord.booking_key, _EMPTY)  # "": a fallback item, or unknown
     grouped = (
         select(
             literal(day, Date()),
@@ -53,6 +54,7 @@ def _remake(day: date, hub_ids: list[int], zone: ZoneInfo) -> tuple[int, int]:
             campaign,
             PlayRecord.message_key,
             lang,
+            booking,
             func.count(),
             func.sum(PlayRecord.duration_s),
         )
@@ -64,7 +66,15 @@ def _remake(day: date, hub_ids: list[int], zone: ZoneInfo) -> tuple[int, int]:
             PlayRecord.started_at < end,
             Zone.hub_id.in_(hub_ids),
         )
-        .group_by(PlayRecord.screen_id, Hub.code, Zone.code, campaign, PlayRecord.message_key, lang)
+        .group_by(
+            PlayRecord.screen_id,
+            Hub.code,
+            Zone.code,
+            campaign,
+            PlayRecord.message_key,
+            lang,
+            booking,
+        )
     )
     columns = [
         "day",
@@ -74,6 +84,7 @@ def _remake(day: date, hub_ids: list[int], zone: ZoneInfo) -> tuple[int, int]:
         "campaign",
         "message_key",
         "lang",
+        "booking_key",
         "plays",
         "seconds",
     ]

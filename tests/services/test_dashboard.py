@@ -14,7 +14,7 @@ from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Phase as PhaseRow
 from campaign.persistence.network import Hub, Screen
-from campaign.services import accounts, connectivity, places, player, screens
+from campaign.services import accounts, connectivity, places, player, screens, served_versions
 from campaign.services.dashboard import Dashboard, build_dashboard
 
 # Demo day: 10:00 in Lima (UTC-5), phase 1 running since 7 November.
@@ -41,6 +41,9 @@ def _screen_id(code: str) -> int:
 
 
 def _play(code: str, started_at: datetime, item_id: str = ITEM) -> None:
+    # The screen was served both campaigns' slides two days ago (a play counts only then).
+    items = {ITEM: None, "another-campaign/its-message.v1.es": None}
+    served_versions.note_served(_screen_id(code), "v", items, NOW - timedelta(days=2))
     record = {
         "id": str(uuid.uuid4()),
         "item_id": item_id,

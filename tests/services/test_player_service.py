@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.persistence.network import Screen
-from campaign.services import player
+from campaign.services import player, served_versions
 
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
 
@@ -42,7 +42,6 @@ def test_check_play_parses_the_item_id() -> None:
         {"item_id": "  "},
         {"started_at": "yesterday"},
         {"started_at": "2026-11-28T12:00:00"},
-        {"started_at": "2026-12-28T12:00:00Z"},
         {"duration_s": -1},
         {"duration_s": True},
         {"duration_s": "10"},
@@ -57,9 +56,13 @@ def test_record_plays_twice_in_one_batch_counts_once(demo: Flask) -> None:
     with demo.app_context():
         screen = db.session.scalar(select(Screen).filter_by(code="LIM-GAT-01"))
         assert screen is not None
+        items = {"peru-unido-contra-la-trata/where-to-report.v3.en": "b1"}
+        served_versions.note_served(screen.id, "v1", items, NOW - timedelta(hours=1))
         record = good()
         result = player.record_plays(screen.id, [record, record, "junk"], now=NOW)
         assert (result.accepted, result.duplicates) == (1, 1)
-        assert result.rejected == [{"index": 2, "detail": "a play must be a JSON object"}]
+        assert result.rejected == [
+            {"index": 2, "detail": "a play must be a JSON object", "reason": "malformed"}
+        ]
         with pytest.raises(player.BatchTooLarge):
             player.record_plays(screen.id, [record] * 1001, now=NOW)

@@ -43,6 +43,7 @@ def _play(
     lang: str | None = "es",
     campaign: str | None = "peru",
     duration: float = 10.0,
+    booking: str | None = None,
 ) -> dict[str, object]:
     return {
         "screen_id": screen_id,
@@ -54,6 +55,7 @@ def _play(
         "lang": lang,
         "started_at": started_at,
         "duration_s": duration,
+        "booking_key": booking,
         "received_at": started_at,
     }
 
@@ -107,6 +109,32 @@ def test_plays_are_counted_on_the_local_day_at_their_hub(app: Flask) -> None:
         (date(2026, 11, 27), "MAD", "ARR", "peru", "m1", "es", 1, 10.0),
         (date(2026, 11, 27), "MAD", "ARR", "", "m1", "", 1, 10.0),
     }
+
+
+def test_two_bookings_of_one_message_on_one_screen_are_two_rows(app: Flask) -> None:
+    lim = _network(app)["LIM"]
+    day = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # 10:00 on the 27th in Lima
+    _store(
+        app,
+        [
+            _play(lim, day, booking="november-push"),
+            _play(lim, day + timedelta(minutes=1), booking="november-push"),
+            _play(lim, day + timedelta(minutes=2), booking="partner-week", duration=12.0),
+            _play(lim, day + timedelta(minutes=3)),  # a fallback play: no booking
+        ],
+    )
+    _roll_up(app)
+    with app.app_context():
+        rows = db.session.execute(
+            select(PlayRollup.message_key, PlayRollup.booking_key, PlayRollup.plays)
+            .where(PlayRollup.day == date(2026, 11, 27))
+            .order_by(PlayRollup.booking_key)
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        ("m1", "", 1),
+        ("m1", "november-push", 2),
+        ("m1", "partner-week", 1),
+    ]
 
 
 def test_rolling_up_twice_or_late_gives_the_same_rows(app: Flask) -> None:

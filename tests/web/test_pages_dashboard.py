@@ -18,6 +18,7 @@ from campaign.persistence.network import Hub
 from campaign.services import places, screens
 from campaign.services.clock import clock_of
 from tests.conftest import DEMO_PLAN
+from tests.web.plays_serving import poll
 from tests.web.signing import signed_in
 
 NOW = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)  # 10:00 in Lima on the demo day
@@ -164,6 +165,8 @@ def test_screens_online_and_offline_change_after_a_heartbeat(
 def test_plays_today_count_a_reported_play(live: Flask, manager: FlaskClient) -> None:
     with live.app_context():
         token = screens.issue_token("LIM-GAT-01", now=NOW)
+    poll(live, token, NOW - timedelta(minutes=10))  # the screen gets its loop, then plays it
+    clock_of(live).set(NOW)
     play = {
         "id": str(uuid.uuid4()),
         "item_id": "peru-unido-contra-la-trata/zero-tolerance.v1.es+en",

@@ -1,4 +1,4 @@
-"""Heartbeats and proof of play: stored once, bad records reported by index."""
+"""Heartbeats and proof of play: stored once, bad records reported by index with a reason."""
 
 from __future__ import annotations
 
@@ -16,27 +16,29 @@ from campaign.persistence.player import PlayRecord
 from campaign.services import screens
 from campaign.services.clock import clock_of
 from campaign.services.generation import current_generation
+from tests.web.plays_serving import PLAYS, auth, poll
 
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
-PLAYS = "/api/v1/player/plays"
+ITEM = "peru-unido-contra-la-trata/zero-tolerance.v1.es"  # in LIM-ARR-01's loop on the demo day
+FIRST = NOW - timedelta(hours=5)  # the first play's start
 
 
 @pytest.fixture
 def token(demo: Flask) -> str:
-    clock_of(demo).set(NOW)
+    """LIM-ARR-01's token; the screen polled six hours ago, so its plays since then count."""
     with demo.app_context():
-        return screens.issue_token("LIM-ARR-01", now=NOW)
+        token = screens.issue_token("LIM-ARR-01", now=NOW)
+    assert ITEM in {item["id"] for item in poll(demo, token, NOW - timedelta(hours=6))["items"]}
+    clock_of(demo).set(NOW)
+    return token
 
 
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def play(**overrides: object) -> dict[str, object]:
+def play(n: int, **overrides: object) -> dict[str, object]:
+    """The screen's `n`th play of a served slide: 12 s each, one after the other from FIRST."""
     record: dict[str, object] = {
         "id": str(uuid.uuid4()),
-        "item_id": "peru-unido-contra-la-trata/zero-tolerance.v1.es+en",
-        "started_at": (NOW - timedelta(minutes=3)).isoformat(),
+        "item_id": ITEM,
+        "started_at": (FIRST + timedelta(seconds=12 * n)).isoformat(),
         "duration_s": 12,
     }
     record.update(overrides)
@@ -76,7 +78,7 @@ def test_heartbeat_needs_a_token(demo: Flask, token: str) -> None:
 
 def test_plays_are_stored_once(demo: Flask, token: str) -> None:
     client = demo.test_client()
-    batch = {"plays": [play() for _ in range(5)]}
+    batch = {"plays": [play(n) for n in range(5)]}
     first = client.post(PLAYS, json=batch, headers=auth(token))
     assert first.status_code == 200
     assert first.get_json() == {"accepted": 5, "duplicates": 0, "rejected": []}
@@ -86,20 +88,21 @@ def test_plays_are_stored_once(demo: Flask, token: str) -> None:
     with demo.app_context():
         row = db.session.scalars(select(PlayRecord)).first()
         assert row is not None
-        assert (row.message_key, row.message_version, row.lang) == ("zero-tolerance", 1, "es+en")
+        assert (row.message_key, row.message_version, row.lang) == ("zero-tolerance", 1, "es")
         assert row.received_at == NOW and row.duration_s == 12
+        assert row.booking_key  # the booking that put it in the loop served
 
 
 def test_one_bad_record_is_reported_by_index(demo: Flask, token: str) -> None:
     plays = [
-        play(),
-        play(id="not-a-uuid"),
-        play(started_at="2026-11-28T12:00:00"),  # naive
-        play(started_at=(NOW + timedelta(days=2)).isoformat()),
-        play(duration_s=0),
-        play(duration_s=3601),
-        play(item_id=""),
-        play(started_at="2026-11-28T16:58:00Z", duration_s=9.5),
+        play(0),
+        play(1, id="not-a-uuid"),
+        play(2, started_at="2026-11-28T12:00:00"),  # naive
+        play(3, started_at=(NOW + timedelta(days=2)).isoformat()),
+        play(4, duration_s=0),
+        play(5, duration_s=3601),
+        play(6, item_id=""),
+        play(7, started_at="2026-11-28T16:58:00Z", duration_s=9.5),
     ]
     response = demo.test_client().post(PLAYS, json={"plays": plays}, headers=auth(token))
     assert response.status_code == 200
@@ -107,20 +110,21 @@ def test_one_bad_record_is_reported_by_index(demo: Flask, token: str) -> None:
     assert body["accepted"] == 2
     assert [r["index"] for r in body["rejected"]] == [1, 2, 3, 4, 5, 6]
     assert all(r["detail"] for r in body["rejected"])
+    reasons = [r["reason"] for r in body["rejected"]]
+    assert reasons == ["malformed", "malformed", "future", "malformed", "malformed", "malformed"]
     assert stored(demo) == 2
 
 
 def test_a_batch_over_1000_is_413(demo: Flask, token: str) -> None:
-    batch = {"plays": [play() for _ in range(1001)]}
+    batch = {"plays": [play(n) for n in range(1001)]}
     response = demo.test_client().post(PLAYS, json=batch, headers=auth(token))
     assert response.status_code == 413
     assert set(response.get_json()) >= {"error", "detail"}
     assert stored(demo) == 0
-    full = {"plays": [play() for _ in range(1000)]}
-    assert (
-        demo.test_client().post(PLAYS, json=full, headers=auth(token)).get_json()["accepted"]
-        == 1000
-    )
+    full = {"plays": [play(n) for n in range(1000)]}
+    answer = demo.test_client().post(PLAYS, json=full, headers=auth(token)).get_json()
+    assert answer == {"accepted": 1000, "duplicates": 0, "rejected": []}
+    assert stored(demo) == 1000
 
 
 @pytest.mark.parametrize("path", [PLAYS, "/api/v1/player/heartbeat"])
@@ -143,7 +147,9 @@ def test_wrong_shape_is_422(demo: Flask, token: str) -> None:
 def test_plays_are_kept_per_screen(demo: Flask, token: str) -> None:
     with demo.app_context():
         other = screens.issue_token("LIM-DEP-01", now=NOW)
-    record = play()
+    poll(demo, other, NOW - timedelta(hours=6))  # LIM-DEP-01 plays the same slide
+    clock_of(demo).set(NOW)
+    record = play(0)
     client = demo.test_client()
     assert (
         client.post(PLAYS, json={"plays": [record]}, headers=auth(token)).get_json()["accepted"]

@@ -5,11 +5,23 @@ from __future__ import annotations
 from flask import request
 from flask_smorest import abort
 
+from campaign.services.screens import hash_token
 from campaign.web.player import cache as player_cache
 from campaign.web.player.cache import ScreenRef
 
 # Query parameters a misconfigured player might put its token in; URLs end up in access logs.
 _TOKEN_PARAMS = frozenset({"token", "access_token", "bearer", "auth", "authorization", "key"})
+
+
+def bearer_token() -> str:
+    """The bearer token the request carries ("" if none)."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def screen_key() -> str:
+    """A rate-limit key per screen: its token's hash (the token itself is never kept)."""
+    return "screen:" + hash_token(bearer_token())
 
 
 def authenticate() -> ScreenRef:
@@ -20,10 +32,8 @@ def authenticate() -> ScreenRef:
             message="Send the screen token in the Authorization header "
             "('Authorization: Bearer <token>'), never in the URL.",
         )
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_token()
+    if not token:
         abort(401, message="Send the screen's token as 'Authorization: Bearer <token>'.")
     cache = player_cache.cache()
     cache.sync()

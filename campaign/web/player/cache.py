@@ -6,11 +6,12 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from flask import Flask, current_app
 
+from campaign.services import served_versions
 from campaign.services.clock import clock_of
 from campaign.services.generation import current_generation
 from campaign.services.playback import NoCampaign, Playback, ScreenPlaylist
@@ -20,6 +21,10 @@ JITTER = 0.2  # poll_after_s is the base interval ± 20 %, so a fleet spreads it
 CHECK_EVERY_S = 1.0  # how often a process reads the generation counter
 # Answers kept per process: one per screen polling this worker; a bound, not a working size.
 MAX_ANSWERS = 20_000
+# A served version the database would not take is noted again at most this often; a screen
+# keeps at most this many of them waiting.
+NOTE_RETRY_S = 5.0
+MAX_UNNOTED = 8
 _EXTENSION = "campaign.player"
 
 __all__ = ["Answer", "NoCampaign", "PlayerCache", "ScreenRef", "cache"]
@@ -35,11 +40,25 @@ class Answer:
     valid_until: datetime
 
 
+@dataclass(frozen=True)
+class _Unnoted:
+    """A served version not recorded yet (the database refused): noted again before it counts."""
+
+    screen_id: int
+    version: str
+    items: dict[str, str | None]
+    at: datetime
+    retry_at: float  # monotonic
+
+
 class PlayerCache:
     """Per-process caches for the player API: tokens, the network's playback and every answer.
 
     All of it is dropped when the content generation moves; the counter is read at most once
     every CHECK_EVERY_S. The instant is the app's clock; `monotonic` can be replaced in tests.
+    Each answer built is recorded as served to its screen (`served_versions`), which is what the
+    screen's plays are checked against; one the database would not take is kept off the fast
+    path and noted again at the screen's next poll.
     """
 
     def __init__(self, app: Flask) -> None:
@@ -50,6 +69,10 @@ class PlayerCache:
         self.tokens: dict[str, ScreenRef] | None = None
         self.playback: Playback | None = None
         self.answers: dict[str, Answer] = {}
+        # Servings the database refused, by screen code, oldest first: kept across content
+        # changes (they happened all the same), noted again at the screen's next poll.
+        self.unnoted: dict[str, list[_Unnoted]] = {}
+        self.ids: tuple[dict[str, ScreenRef], dict[str, int]] | None = None  # code -> id
         # Rebuilding is rare; a lock keeps threaded servers from building the same thing twice.
         self.lock = threading.RLock()
 
@@ -84,6 +107,8 @@ class PlayerCache:
         answer = None if screen is None else answers.get(screen.code)
         if answer is None or self.clock.now() >= answer.valid_until:
             return None
+        if self.unnoted and screen.code in self.unnoted:  # type: ignore[union-attr]
+            return None
         return answer
 
     def answer(self, code: str) -> Answer:
@@ -91,6 +116,8 @@ class PlayerCache:
         cached = self.answers.get(code)
         now = self.clock.now()
         if cached is not None and now < cached.valid_until and self.playback is not None:
+            if self.unnoted and code in self.unnoted:
+                self._note_again(code)
             return cached
         with self.lock:
             cached = self.answers.get(code)  # another thread may have built it meanwhile
@@ -103,7 +130,48 @@ class PlayerCache:
             if len(self.answers) >= MAX_ANSWERS:
                 self.answers = {}
             self.answers[code] = answer
+            self._note(code, playlist, now)
         return answer
+
+    def _note(self, code: str, playlist: ScreenPlaylist, now: datetime) -> None:
+        """Record the version as served to the screen, after any earlier serving not recorded
+        yet (so the first serving is the one kept); what the database refuses is kept for later."""
+        screen_id = self._screen_id(code)
+        if screen_id is None:  # the screen went away meanwhile: nobody can report plays on it
+            self.unnoted.pop(code, None)
+            return
+        items = served_versions.playlist_items(playlist)
+        served = _Unnoted(screen_id, playlist.version, items, now, retry_at=0.0)
+        self._flush(code, [*self.unnoted.pop(code, []), served])
+
+    def _note_again(self, code: str) -> None:
+        with self.lock:
+            pending = self.unnoted.get(code)
+            if not pending or self.monotonic() < pending[0].retry_at:
+                return
+            self._flush(code, self.unnoted.pop(code))
+
+    def _flush(self, code: str, pending: list[_Unnoted]) -> None:
+        """Note the servings in order; at the first refusal (the database is busy or down) keep
+        it and the rest for later, so one poll makes at most one attempt that fails."""
+        for n, served in enumerate(pending):
+            if not served_versions.note_served(
+                served.screen_id, served.version, served.items, served.at
+            ):
+                retry_at = self.monotonic() + NOTE_RETRY_S
+                left = pending[n:][-MAX_UNNOTED:]
+                self.unnoted[code] = [replace(s, retry_at=retry_at) for s in left]
+                return
+
+    def _screen_id(self, code: str) -> int | None:
+        tokens = self.tokens
+        if tokens is not None:
+            ids = self.ids
+            if ids is None or ids[0] is not tokens:  # made again whenever the tokens are read
+                ids = self.ids = (tokens, {ref.code: ref.id for ref in tokens.values()})
+            if code in ids[1]:
+                return ids[1][code]
+        return served_versions.screen_id_for(code)
 
 
 def cache(app: Flask | None = None) -> PlayerCache:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_smorest import Blueprint, abort
 
+from campaign.extensions import limiter
 from campaign.services import clock, player
-from campaign.web.player.auth import authenticate
+from campaign.web.player.auth import authenticate, bearer_token, screen_key
 from campaign.web.player.schemas import HeartbeatSchema, PlayerErrorSchema, PlaysResultSchema
 
 blp = Blueprint(
@@ -22,6 +23,17 @@ MAX_PLAYS_BYTES = 1024 * 1024  # 1,000 plays are about 150 kB: more is not a bat
 
 def _now() -> Any:
     return clock.now()
+
+
+def _plays_limit() -> str:
+    return str(current_app.config["PLAYS_RATE_LIMIT"])
+
+
+def _over_the_limit() -> str:
+    return (
+        f"This screen sent more batches of plays than its limit ({_plays_limit()}). Keep the "
+        "plays and send them again after Retry-After seconds."
+    )
 
 
 @blp.post("/heartbeat")
@@ -40,12 +52,26 @@ def heartbeat(report: dict[str, Any]) -> Response:
     return Response(status=204)
 
 
+# Per screen (the token's hash, never the token, nor the address: a whole airport may share one);
+# a request without a token is answered 401 and counts against nothing.
 @blp.post("/plays")
-@blp.response(200, PlaysResultSchema, description="Counts; bad records listed by index")
+@limiter.limit(
+    _plays_limit,
+    key_func=screen_key,
+    exempt_when=lambda: not bearer_token(),
+    error_message=_over_the_limit,
+)
+@blp.response(200, PlaysResultSchema, description="Counts; rejected records by index, with why")
 @blp.alt_response(400, schema=PlayerErrorSchema, description="Malformed JSON")
 @blp.alt_response(401, schema=PlayerErrorSchema)
 @blp.alt_response(413, schema=PlayerErrorSchema, description="More than 1,000 plays")
 @blp.alt_response(422, schema=PlayerErrorSchema, description="Not a {plays: [...]} object")
+@blp.alt_response(
+    429,
+    schema=PlayerErrorSchema,
+    description="Too many batches from this screen: send them again after `Retry-After` seconds",
+    headers={"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+)
 @blp.doc(
     security=[{"screenToken": []}],
     requestBody={
@@ -54,7 +80,10 @@ def heartbeat(report: dict[str, Any]) -> Response:
     },
 )
 def plays() -> dict[str, Any]:
-    """Proof of play, idempotent: a play id already received counts as a duplicate."""
+    """Proof of play, idempotent: a play id already received counts as a duplicate. A play counts
+    only for an item served to the screen, from when it was first served until now (give or
+    take the clock skew), without overlapping the screen's other plays; the others are rejected
+    with a reason (`malformed`, `not-served`, `before-served`, `future`, `overlap`)."""
     screen = authenticate()
     if (request.content_length or 0) > MAX_PLAYS_BYTES:
         abort(413, message="A plays batch must be smaller than 1 MB; send at most 1,000 plays.")

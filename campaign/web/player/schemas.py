@@ -75,14 +75,32 @@ class PlaysBatchSchema(Schema):
 
 
 class RejectedPlaySchema(Schema):
-    index = fields.Integer(required=True)
-    detail = fields.String(required=True)
+    index = fields.Integer(required=True, metadata={"description": "Its place in the batch"})
+    detail = fields.String(required=True, metadata={"description": "What is wrong, in English"})
+    reason = fields.String(
+        required=True,
+        validate=validate.OneOf(["malformed", "not-served", "before-served", "future", "overlap"]),
+        metadata={
+            "description": "malformed: not the protocol's shape; not-served: the item was never "
+            "in a playlist served to this screen; before-served: it started before the screen "
+            "was first served a playlist with the item; future: it starts ahead of the server's "
+            "clock; overlap: it overlaps another play of the screen by more than a transition"
+        },
+    )
 
 
 class PlaysResultSchema(Schema):
-    accepted = fields.Integer(required=True)
-    duplicates = fields.Integer(required=True)
-    rejected = fields.List(fields.Nested(RejectedPlaySchema), required=True)
+    accepted = fields.Integer(required=True, metadata={"description": "Plays stored now"})
+    duplicates = fields.Integer(
+        required=True, metadata={"description": "Plays already received (by id): not stored again"}
+    )
+    rejected = fields.List(
+        fields.Nested(RejectedPlaySchema),
+        required=True,
+        metadata={
+            "description": "Plays that do not count, and why: drop them, re-sending will not help"
+        },
+    )
 
 
 class PlayerErrorSchema(Schema):
