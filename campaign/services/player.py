@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, case, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from campaign.extensions import db
@@ -141,6 +141,28 @@ def _timeline(
     return play_checks.Timeline(found, transition_s), meanwhile
 
 
+# pg_advisory_xact_lock(int, int): "PLAY" in ASCII, then the screen (the scheduler's lock is a
+# single bigint key, so the two never meet).
+_PLAYS_LOCK_CLASS = 0x504C4159
+
+
+def _one_batch_at_a_time(screen_id: int) -> None:
+    """Hold the screen's batches apart until this one commits: two batches checked at once could
+    each accept a play the other makes an overlap. PostgreSQL: a transaction lock per screen.
+    SQLite: a no-op write first takes the database's write lock (writes are one at a time there
+    anyway), so the reads below see every batch committed before, and the write cannot fail on
+    a snapshot gone stale."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:kind, :screen)"),
+            {"kind": _PLAYS_LOCK_CLASS, "screen": screen_id},
+        )
+    else:
+        db.session.execute(
+            text("UPDATE screens SET id = id WHERE id = :screen"), {"screen": screen_id}
+        )
+
+
 def record_plays(screen_id: int, plays: object, *, now: datetime) -> PlaysResult:
     """Store a batch of plays: those believed in `play_records`, the others in `rejected_plays`
     with their reason (listed by index in the result), re-sent ones counted as duplicates.
@@ -151,6 +173,7 @@ def record_plays(screen_id: int, plays: object, *, now: datetime) -> PlaysResult
         raise BadReport("plays must be a list")
     if len(plays) > MAX_BATCH:
         raise BatchTooLarge(f"send at most {MAX_BATCH} plays per request, not {len(plays)}")
+    _one_batch_at_a_time(screen_id)
     rules = _rules()
     result = PlaysResult()
     rejections: list[play_checks.Rejection] = []  # new ones, to store
@@ -206,7 +229,6 @@ def record_plays(screen_id: int, plays: object, *, now: datetime) -> PlaysResult
         result.duplicates += len(rows) - len(inserted)  # sent meanwhile by another request
     rejections.sort(key=lambda rejection: rejection.index)
     result.stored_rejections = rejected_plays.store(screen_id, rejections, now)
-    if rows or result.stored_rejections:
-        db.session.commit()
+    db.session.commit()  # also when nothing was written: it ends the lock taken above
     result.rejected = [r.answer() for r in sorted(rejections + again, key=lambda r: r.index)]
     return result

@@ -212,3 +212,44 @@ def test_the_screens_pages_count_the_rejected_plays_with_their_reasons(demo: Fla
     assert "none in the last 7 days" in client.get("/screens/LIM-GAT-01").get_data(as_text=True)
     clock_of(demo).set(NOW + timedelta(days=7))
     assert "plays rejected" not in client.get("/screens").get_data(as_text=True)
+
+
+def test_two_batches_sent_at_once_cannot_both_claim_the_same_minutes(
+    demo: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of one screen are checked one at a time: two made-up batches covering the same
+    minutes, sent together, give one batch's plays and reject the other's as overlaps."""
+    import threading
+    import time
+
+    from campaign.services import served_versions
+
+    (token,) = _tokens(demo, "LIM-GAT-01")
+    items = poll(demo, token, POLLED)["items"]
+    clock_of(demo).set(NOW)
+    first = plays_of(items, POLLED + timedelta(minutes=1), 30, gap_s=0.3)
+    second = [{**play, "id": str(uuid.uuid4())} for play in first]
+    reading = served_versions.versions_served
+
+    def slow_reading(screen_id: int):  # type: ignore[no-untyped-def]
+        found = reading(screen_id)
+        time.sleep(0.3)  # both requests are past their reads before either writes, unless held
+        return found
+
+    monkeypatch.setattr(served_versions, "versions_served", slow_reading)
+    answers: list[dict[str, object]] = []
+    start = threading.Barrier(2)
+
+    def send(batch: list[dict[str, object]]) -> None:
+        start.wait()
+        answers.append(_send(demo, token, batch))
+
+    threads = [threading.Thread(target=send, args=(batch,)) for batch in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(a["accepted"] for a in answers) == [0, 30]  # type: ignore[type-var]
+    refused = next(a for a in answers if a["accepted"] == 0)
+    assert {r["reason"] for r in refused["rejected"]} == {"overlap"}  # type: ignore[attr-defined]
+    assert _count(demo, PlayRecord) == 30
