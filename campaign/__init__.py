@@ -41,9 +41,20 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from campaign.web import health, i18n, identity, kiosk, openapi, pages, security, signin
+    from campaign.web import (
+        converters,
+        health,
+        i18n,
+        identity,
+        kiosk,
+        openapi,
+        pages,
+        security,
+        signin,
+    )
     from campaign.web.player import fastpath
 
+    converters.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(kiosk.bp)
     app.register_blueprint(signin.bp)

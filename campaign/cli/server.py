@@ -7,12 +7,26 @@ import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+from campaign.domain.url_secrets import mask_secrets
 
 # The periodic jobs run in a process of their own, started and stopped with the server: a
 # scheduler thread inside gunicorn's master would be forked into every worker mid-work (a lock
 # it held stays held in the child forever, and the worker hangs on its first query). Several
 # servers on one database each start one; the scheduler lock lets one run, the others wait.
 SCHEDULER_COMMAND = [sys.executable, "-m", "campaign.cli", "scheduler"]
+
+
+class MaskingLogger(Logger):  # type: ignore[misc]
+    """gunicorn's access log with the tokens of partner links and calendar feeds masked: the
+    token is the key to what it opens, and logs are read by more people than the links are."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        # The request line, the path and the Referer, and the environ and header atoms a custom
+        # format may name ("{raw_uri}e", "{referer}i").
+        return {k: mask_secrets(v) if isinstance(v, str) else v for k, v in atoms.items()}
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -57,6 +71,7 @@ def serve(*, host: str, port: int, workers: int, scheduler: bool = True) -> None
         "timeout": 30,
         "keepalive": 5,
         "accesslog": "-",
+        "logger_class": MaskingLogger,
         "preload_app": False,
     }
     if scheduler:

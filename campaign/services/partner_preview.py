@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -335,9 +336,10 @@ def picture(
     shows; anything else is NotFound."""
     scope, message = scoped_message(access, message_id)
     version = next((v for v in shown_versions(message) if v and v.number == number), None)
-    width, _x, height = size.partition("x")
-    if version is None or not (width.isdigit() and height.isdigit()):
+    shape = re.fullmatch(r"([0-9]{1,5})x([0-9]{1,5})", size)
+    if version is None or shape is None:
         raise _missing()
+    width, height = shape.groups()
     if not pictures.allowed(scope, now, lang, int(width), int(height)):
         raise _missing()
     return pictures.draw(scope, message, version, lang, int(width), int(height))

@@ -13,11 +13,16 @@ class RefusedURL(ValueError):
     """A document asked for something outside the project: a PDF never reaches the network."""
 
 
+# What a report's document may read: the stylesheets, fonts and templates. Not the instance
+# folder (the database, the secret key), even though it lies inside the project.
+READABLE = (PROJECT_ROOT / "assets", PROJECT_ROOT / "templates")
+
+
 def _inside_project(url: str) -> None:
     parts = urlsplit(url)
     path = Path(unquote(parts.path)).resolve()
-    if parts.netloc not in ("", "localhost") or not path.is_relative_to(PROJECT_ROOT):
-        raise RefusedURL(f"refused {url}: only the project's own files may be read")
+    if parts.netloc not in ("", "localhost") or not any(path.is_relative_to(r) for r in READABLE):
+        raise RefusedURL(f"refused {url}: only the project's stylesheets and fonts may be read")
 
 
 def local_fetcher() -> Any:

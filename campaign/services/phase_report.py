@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from campaign.config import PROJECT_ROOT
 from campaign.domain.model import PartnerRole
+from campaign.domain.roles import STAFF
 from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign, Phase
@@ -140,7 +141,11 @@ def check_lang(lang: str | None, default: str) -> str:
     return lang
 
 
-def _funding(row: Phase, campaign: Campaign) -> Funding:
+def _funding(row: Phase, campaign: Campaign, user: User | None) -> Funding:
+    """The phase's funding as a funder may read it. The decisions (who decided, amounts on the
+    way) are the team's record, shown to staff only, as the funding API is; their notes are
+    internal and never go into a report meant to be sent as it is."""
+    staff = user is None or user.role in STAFF
     return Funding(
         source=(row.funding_source or "").strip(),
         partners=tuple(p.name for p in campaign.partners if p.role == PartnerRole.FUNDER),
@@ -154,9 +159,10 @@ def _funding(row: Phase, campaign: Campaign) -> Funding:
                 currency=d.currency,
                 decided_by=d.decided_by_label,
                 decided_at=d.decided_at,
-                note=d.note,
+                note="",
             )
             for d in sorted(row.funding_decisions, key=lambda d: (d.decided_at, d.id or 0))
+            if staff
         ),
     )
 
@@ -219,7 +225,7 @@ def phase_report(phase_id: int, user: User | None, *, lang: str, at: datetime) -
             starts_on=row.starts_on,
             ends_on=row.ends_on,
             status=phase_facts.status(row, at),
-            funding=_funding(row, campaign),
+            funding=_funding(row, campaign, user),
             hubs=_hubs(row),
             period_from=row.starts_on,
             period_to=period_to,

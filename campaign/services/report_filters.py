@@ -17,6 +17,9 @@ from campaign.services.campaigns import visible_campaigns
 from campaign.services.errors import Invalid, NotFound
 
 DEFAULT_DAYS = 30  # with no phase and no dates: the last 30 days, today included
+# The days a report may name: anything else is a typing slip (and 0001 or 9999 would overflow).
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+MAX_ID = 2**31 - 1  # the largest id a column holds on every database
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,19 @@ def _day(value: str | date | None, field: str) -> date | None:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise _refused(field, _("Write the date as YYYY-MM-DD, e.g. 2026-12-24.")) from None
+    if not EARLIEST <= day <= LATEST:
+        raise _refused(
+            field,
+            _(
+                "Choose a day between %(first)s and %(last)s.",
+                first=EARLIEST.isoformat(),
+                last=LATEST.isoformat(),
+            ),
+        )
+    return day
 
 
 def _campaign(slug: str | None, user: User | None) -> Campaign:
@@ -98,7 +111,7 @@ def parse_filter(
             number = int(phase)  # type: ignore[arg-type]
         except ValueError:
             raise _refused("phase", _("Choose one of the campaign's phases.")) from None
-        phase_row = db.session.get(Phase, number)
+        phase_row = db.session.get(Phase, number) if 0 < number <= MAX_ID else None
         if phase_row is None or phase_row.campaign_id != chosen.id:
             raise _refused("phase", _("Choose one of the campaign's phases."))
     hub_code = (hub or "").strip().upper() or None

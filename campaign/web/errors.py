@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
+from campaign.domain.url_secrets import mask_secrets
+
 log = logging.getLogger(__name__)
 
 
@@ -111,7 +113,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, mask_secrets(request.path))
         return error_response(
             500, "internal_error", InternalServerError.description or "Something went wrong."
         )

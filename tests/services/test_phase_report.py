@@ -105,3 +105,25 @@ def test_partners_see_only_their_campaigns_and_languages_are_checked(demo: Flask
             phase_report.phase_report(demo_phase, user, lang="es", at=NOON_IN_LIMA)
         mine = phase_report.phase_report(week_phase, user, lang="es", at=NOON_IN_LIMA)
         assert mine.funder == FUNDER
+
+
+def test_funding_decisions_are_for_staff_and_their_notes_never_reach_the_report(
+    demo: Flask,
+) -> None:
+    from campaign.services import phase_lifecycle
+
+    load_week(demo)
+    funder = caller(demo, "fondo@example.org", "partner", "fondo-semana")
+    with demo.test_request_context("/"):
+        week_phase = db.session.scalars(select(Phase.id).order_by(Phase.id)).all()[-1]
+        phase_lifecycle.decide_funding(
+            week_phase, status="confirmed", note="INTERNAL: the donor hesitated"
+        )
+        staff = phase_report.phase_report(week_phase, None, lang="en", at=NOON_IN_LIMA)
+        assert [d.status for d in staff.funding.decisions][-1] == "confirmed"
+        assert all(d.note == "" for d in staff.funding.decisions)
+        partner = db.session.get(User, funder.id)
+        theirs = phase_report.phase_report(week_phase, partner, lang="en", at=NOON_IN_LIMA)
+        assert theirs.funding.decisions == () and theirs.funding.status == "confirmed"
+        html = phase_report.phase_report_html(staff)
+        assert "INTERNAL" not in html and "hesitated" not in html

@@ -67,6 +67,9 @@ def test_reversed_too_long_and_malformed_ranges_are_refused_with_the_field(demo:
         assert too_long.field == "to" and "400" in too_long.detail
         assert _refusal(date_from="28/11/2026").field == "from"
         assert _refusal(date_to="2026-13-01").field == "to"
+        # Days a calendar cannot step past are refused, not a crash.
+        assert _refusal(date_to="0001-01-05").field == "to"
+        assert _refusal(date_from="9999-12-01", date_to="9999-12-31").field == "from"
 
 
 def test_a_hub_or_phase_outside_the_campaign_is_refused(demo: Flask) -> None:
@@ -77,6 +80,7 @@ def test_a_hub_or_phase_outside_the_campaign_is_refused(demo: Flask) -> None:
         assert parse_filter(user=None, today=TODAY, phase=_phase(2).id, hub="CUZ").hub_code
         assert _refusal(phase="first").field == "phase"
         assert _refusal(phase=10_000).field == "phase"
+        assert _refusal(phase="99999999999999999999").field == "phase"
 
 
 def test_a_campaign_the_person_may_not_see_is_not_found(demo: Flask) -> None:

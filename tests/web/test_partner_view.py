@@ -91,7 +91,7 @@ def assert_refused(app: Flask, path: str, status: int, heading: str) -> None:
         shown = re.sub(r'name="next" value="[^"]*"', "", html)
         assert not [s for s in SECRETS if s in shown], (path, [s for s in SECRETS if s in shown])
         assert answer.headers["Cache-Control"] == "private, no-store"
-        assert answer.headers["Referrer-Policy"] == "no-referrer"
+        assert answer.headers["Referrer-Policy"] == "same-origin"
         assert 'aria-label="Main"' not in html
 
 
@@ -103,7 +103,7 @@ def test_an_open_link_shows_the_campaign_privately_and_no_managers_navigation(li
     assert "Peru United Against Human Trafficking" in html and "Line 100" in html
     assert "Ministerio de la Mujer y Poblaciones Vulnerables" in html
     assert answer.headers["Cache-Control"] == "private, no-store"
-    assert answer.headers["Referrer-Policy"] == "no-referrer"
+    assert answer.headers["Referrer-Policy"] == "same-origin"
     assert answer.headers["X-Robots-Tag"] == "noindex"
     assert 'aria-label="Main"' not in html and "/admin" not in html  # no managers' navigation
     pictures = re.findall(r'src="(/p/[^"]+\.png)"', html)
@@ -163,6 +163,7 @@ def test_ids_codes_and_pictures_outside_the_scope_are_the_same_404(live: Flask) 
         f"{path}/pictures/{tourism}/v2/es/1920x1080.png",
         f"{path}/pictures/{tourism}/v1/es/4000x4000.png",
         f"{path}/pictures/{tourism}/v1/xx/1920x1080.png",
+        f"{path}/pictures/{tourism}/v1/es/\u00b2x1080.png",  # a superscript two is no number
     ):
         assert_refused(live, outside, 404, "There is nothing at this address")
 
@@ -242,6 +243,40 @@ def test_a_form_without_its_csrf_token_changes_nothing_and_says_so(
     with app.app_context():
         assert db.session.get(Message, line).versions[0].status == "in_review"
     done = browser.post(f"{path}/messages/{line}/approve", data={"number": 1, "csrf_token": token})
+    assert done.status_code == 303
+    with app.app_context():
+        assert db.session.get(Message, line).versions[0].status == "approved"
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_over_https_the_approver_approves_with_the_referer_the_page_lets_through(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Over HTTPS the CSRF check wants a Referer from this site: the link's pages send it to
+    this site only (same-origin), so the browser's post carries it and the approval goes in."""
+    app = make_test_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        reset_database()
+        load_plan(DEMO_PLAN.read_text(encoding="utf-8"), str(DEMO_PLAN), demo_today=DEMO_TODAY)
+    clock_of(app).set(LIVE)
+    rosa = caller(app, "rosa@mimp.example.org", "partner", "mimp")
+    _id, path = make(app, approver_id=rosa.id)
+    line = ids(app)["violence-line-100"]
+    site = "https://campaign.example.org"
+    browser = client(app)
+    shown = browser.get(f"{path}/messages/{line}", base_url=site)
+    assert shown.headers["Referrer-Policy"] == "same-origin"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', shown.get_data(True)).group(1)
+    form = {"number": 1, "csrf_token": token}
+    without = browser.post(f"{path}/messages/{line}/approve", data=form, base_url=site)
+    assert without.status_code == 303
+    with app.app_context():
+        assert db.session.get(Message, line).versions[0].status == "in_review"
+    referer = {"Referer": f"{site}{path}/messages/{line}"}
+    done = browser.post(
+        f"{path}/messages/{line}/approve", data=form, base_url=site, headers=referer
+    )
     assert done.status_code == 303
     with app.app_context():
         assert db.session.get(Message, line).versions[0].status == "approved"

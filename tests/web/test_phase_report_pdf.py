@@ -165,8 +165,17 @@ def test_the_command_line_writes_the_pdf(week: Flask, tmp_path: Path) -> None:
 
 def test_a_pdf_never_reaches_outside_the_project() -> None:
     fetch = local_fetcher()
-    for url in ("https://example.org/logo.png", "ftp://example.org/x", "file:///etc/passwd"):
+    from campaign.config import PROJECT_ROOT
+
+    instance = (PROJECT_ROOT / "instance" / "secret_key").as_uri()
+    for url in (
+        "https://example.org/logo.png",
+        "ftp://example.org/x",
+        "file:///etc/passwd",
+        instance,
+    ):
         with pytest.raises(RefusedURL):
             fetch(url)
+    assert fetch((PROJECT_ROOT / "assets" / "web" / "print-pdf.css").as_uri())  # its own style
     html = '<html><body><p>Año</p><img src="http://127.0.0.1:9/x.png"></body></html>'
     assert render_pdf(html, None).startswith(b"%PDF-")  # the image is refused, not fetched

@@ -15,10 +15,12 @@ from campaign.web.pages.workflow_forms import CommentForm, VersionForm
 
 bp = Blueprint("partner_view", __name__)
 
-# The token is the key: never cached, never sent on as a referrer, never indexed.
+# The token is the key: never cached, never indexed, never sent to another site as a referrer.
+# Same-origin, not no-referrer: over HTTPS the approve and comment forms' CSRF check requires
+# a Referer from this site (our own logs mask the token, see domain/url_secrets.py).
 PRIVATE_HEADERS = (
     ("Cache-Control", "private, no-store"),
-    ("Referrer-Policy", "no-referrer"),
+    ("Referrer-Policy", "same-origin"),
     ("X-Robots-Tag", "noindex"),
 )
 # What each refusal says, revealing nothing of the campaign: what happened, what to do.
