@@ -10,7 +10,7 @@ TOKEN = "IkxGTl9NZmhQ.aGVsbG8-d29ybGQ_Xy1f"
 def test_preview_link_tokens_are_masked_wherever_they_are_in_the_path() -> None:
     assert mask_secrets(f"/p/{TOKEN}") == f"/p/{MASK}"
     assert mask_secrets(f"/p/{TOKEN}/messages/4?x=1") == f"/p/{MASK}/messages/4?x=1"
-    line = f'GET /p/{TOKEN}/pictures/3/v1/es/480x270.png HTTP/1.1'
+    line = f"GET /p/{TOKEN}/pictures/3/v1/es/480x270.png HTTP/1.1"
     assert TOKEN not in mask_secrets(line) and mask_secrets(line).endswith("480x270.png HTTP/1.1")
 
 
