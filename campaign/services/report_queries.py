@@ -113,37 +113,29 @@ def hub_names(hub_codes: Sequence[str]) -> dict[str, str]:
 
 
 def rollup_by_screen_day(
-    slug: str, hub_codes: Sequence[str], first: date, last: date
+    slug: str, hub_codes: Sequence[str], first: date, last: date, *, by_booking: bool = True
 ) -> list[tuple[int, date, str, str, str | None, int, float]]:
     """(screen_id, day, hub_code, zone_code, booking_key, plays, seconds) of the campaign's
-    roll-up rows; booking_key None for none (the roll-up stores "")."""
+    roll-up rows; booking_key None for none (the roll-up stores ""), and always None when not
+    `by_booking` (fewer rows to read: a phase's report needs no booking)."""
     if not hub_codes:
         return []
+    keys = [PlayRollup.screen_id, PlayRollup.day, PlayRollup.hub_code, PlayRollup.zone_code]
+    if by_booking:
+        keys.append(PlayRollup.booking_key)
     rows = db.session.execute(
-        select(
-            PlayRollup.screen_id,
-            PlayRollup.day,
-            PlayRollup.hub_code,
-            PlayRollup.zone_code,
-            PlayRollup.booking_key,
-            func.sum(PlayRollup.plays),
-            func.sum(PlayRollup.seconds),
-        )
+        select(*keys, func.sum(PlayRollup.plays), func.sum(PlayRollup.seconds))
         .where(
             PlayRollup.hub_code.in_(hub_codes),
             PlayRollup.day >= first,
             PlayRollup.day <= last,
             PlayRollup.campaign == slug,
         )
-        .group_by(
-            PlayRollup.screen_id,
-            PlayRollup.day,
-            PlayRollup.hub_code,
-            PlayRollup.zone_code,
-            PlayRollup.booking_key,
-        )
+        .group_by(*keys)
     )
-    return [(s, d, h, z, b or None, int(p), float(sec or 0)) for s, d, h, z, b, p, sec in rows]
+    if by_booking:
+        return [(s, d, h, z, b or None, int(p), float(sec or 0)) for s, d, h, z, b, p, sec in rows]
+    return [(s, d, h, z, None, int(p), float(sec or 0)) for s, d, h, z, p, sec in rows]
 
 
 def rollup_by_message_lang(

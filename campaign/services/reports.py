@@ -223,7 +223,13 @@ class _Slice:
 
 
 def _slices(
-    flt: ReportFilter, hubs: list[q.ScopeHub], first: date, last: date, at: datetime
+    flt: ReportFilter,
+    hubs: list[q.ScopeHub],
+    first: date,
+    last: date,
+    at: datetime,
+    *,
+    by_booking: bool = False,
 ) -> list[_Slice]:
     """The campaign's plays in the scope, by the sources rule of `play_report`: each screen's
     days up to its last rolled-up day in the range from the roll-up, its later days up to
@@ -231,7 +237,7 @@ def _slices(
     found: list[_Slice] = []
     rolled_through: dict[int, date] = {}
     for sid, day, hub, zone, booking, plays, secs in q.rollup_by_screen_day(
-        flt.campaign, [h.code for h in hubs], first, last
+        flt.campaign, [h.code for h in hubs], first, last, by_booking=by_booking
     ):
         found.append(_Slice(sid, day, hub, zone, booking, None, None, plays, secs, True))
         rolled_through[sid] = max(day, rolled_through.get(sid, day))
@@ -282,7 +288,12 @@ def plays_by_booking(flt: ReportFilter, *, at: datetime) -> PlaysByBooking:
     rule, so they add up to its by-screen and by-day figures."""
     first, last = covered_days(flt)
     slices = _slices(
-        flt, q.scope_hubs(flt.campaign_id, flt.phase_id, flt.hub_code), first, last, at
+        flt,
+        q.scope_hubs(flt.campaign_id, flt.phase_id, flt.hub_code),
+        first,
+        last,
+        at,
+        by_booking=True,
     )
     shown = q.screen_codes([s.screen_id for s in slices])
     found: PlaysByBooking = {}
