@@ -17,7 +17,7 @@ from campaign.persistence.posters import Poster
 from campaign.persistence.queries import to_campaign, to_message, to_partner
 from campaign.rendering.refusals import ScreenClass, SlideNotLegible
 from campaign.services import renditions
-from campaign.services.drafting_checks import preview_slots
+from campaign.services.drafting_checks import PreviewSlot, preview_slots
 from campaign.services.errors import NotFound
 from campaign.services.partner_preview_scope import Scope, ScreenFacts
 from campaign.services.poster_renditions import POSTER_QUALITY, PosterRef, poster_fingerprint
@@ -29,21 +29,9 @@ _lock = threading.Lock()  # threaded servers draw several pictures at once
 
 
 @dataclass(frozen=True)
-class Slot:
-    """One picture of a message: a language ("es", or "es+en" for a bilingual slide) on a
-    screen size."""
-
-    lang: str
-    width: int
-    height: int
-
-    @property
-    def orientation(self) -> str:
-        return "portrait" if self.height > self.width else "landscape"
-
-    @property
-    def size(self) -> str:
-        return f"{self.width}x{self.height}"
+class Slot(PreviewSlot):
+    """One picture of a message: the editor's preview slot (a language, "es" or "es+en" for a
+    bilingual slide, on a screen size), with its height as the partner page shows it."""
 
     @property
     def shown_height(self) -> int:
