@@ -96,6 +96,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted
+        # (werkzeug's ProxyFix). 0, the default: none, those headers are ignored. Set it to the
+        # number of proxies (usually 1) only if each one sets those headers itself; over HTTPS
+        # (directly or as the proxy says) cookies are `__Host-` and Secure, and HSTS is sent.
+        "PROXY_HOPS": int(os.environ.get("CAMPAIGN_PROXY_HOPS", "0")),
         # The scheduler (`campaign scheduler`): one at a time, on a lock; a waiting one tries
         # again this often, so it takes over within a minute of the first one dying.
         "SCHEDULER_LOCK_RETRY_S": float(os.environ.get("CAMPAIGN_SCHEDULER_LOCK_RETRY_S", 15)),

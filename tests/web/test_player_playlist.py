@@ -290,10 +290,18 @@ def test_warm_polls_skip_flask_and_answer_exactly_as_the_view_does(demo: Flask) 
 
 
 def test_without_the_fast_path_every_poll_goes_through_the_view(tmp_path: Path) -> None:
-    app = make_test_app(f"sqlite:///{tmp_path / 'slow.db'}", tmp_path, PLAYER_FAST_PATH=False)
-    assert not any(type(layer).__name__ == "PollFastPath" for layer in (app.wsgi_app,)), (
-        "PLAYER_FAST_PATH=False must leave the WSGI app as Flask's own"
-    )
+    def layers(app: Flask) -> list[str]:
+        """The WSGI layers in front of Flask, outermost first (each holds the next)."""
+        found, layer = [], app.wsgi_app
+        while layer is not None and getattr(layer, "__self__", None) is not app:
+            found.append(type(layer).__name__)
+            layer = getattr(layer, "wsgi_app", None) or getattr(layer, "app", None)
+        return found
+
+    fast = make_test_app(f"sqlite:///{tmp_path / 'fast.db'}", tmp_path / "fast")
+    assert "PollFastPath" in layers(fast)
+    slow = make_test_app(f"sqlite:///{tmp_path / 'slow.db'}", tmp_path, PLAYER_FAST_PATH=False)
+    assert "PollFastPath" not in layers(slow), "PLAYER_FAST_PATH=False leaves no fast path"
 
 
 def test_a_second_campaign_does_not_take_the_screens_off_the_air(demo: Flask) -> None:
