@@ -7,7 +7,7 @@ export PORT
 # One pytest worker per core (at most four); PYTEST_ARGS= runs in one process.
 PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4
 
-.PHONY: run test lint format bench bench-tools install install-test browser clean samples messages pdf-libs
+.PHONY: run test fuzz lint format bench bench-tools install install-test browser clean samples messages pdf-libs
 
 # The pages' Spanish and English catalogues, compiled from the .po files kept in the repo.
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard campaign/translations/*/LC_MESSAGES/messages.po))
@@ -70,6 +70,12 @@ format: install-test
 
 test: install-test browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The upload fuzz test at length (`make test` runs 60 examples): CAMPAIGN_FUZZ_EXAMPLES=50000 make fuzz
+CAMPAIGN_FUZZ_EXAMPLES ?= 5000
+fuzz: install-test
+	CAMPAIGN_FUZZ_EXAMPLES=$(CAMPAIGN_FUZZ_EXAMPLES) $(BIN)/python -m pytest -n 0 -p no:randomly \
+	  tests/rendering/test_upload_fuzz.py
 
 # wrk loads the servers in the player benchmark; without it a slower Python client is used.
 bench-tools:

@@ -9,7 +9,7 @@ import zlib
 from dataclasses import dataclass
 from io import BytesIO
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from campaign.rendering.refusals import UploadRejected
 
@@ -148,20 +148,60 @@ def _open(data: bytes) -> Image.Image:
         raise _rejected_type(data) from None
 
 
-def _header_size(data: bytes) -> tuple[int, int]:
-    """Width and height from the header alone, for the message when Pillow's own bomb check
-    refused the file before we could ask; (0, 0) if they cannot be read."""
-    Image.init()
-    for fmt in ACCEPTED_FORMATS:
-        if fmt not in Image.OPEN:  # pragma: no cover - a Pillow built without WebP
+def _jpeg_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a JPEG's first start-of-frame marker."""
+    pos = 2
+    while pos + 9 <= len(data):
+        if data[pos] != 0xFF:
+            return (0, 0)
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
             continue
-        factory, accept = Image.OPEN[fmt]
-        if accept is None or accept(data[:16]):
-            try:
-                with factory(BytesIO(data), "") as im:  # plugin only: reads the header
-                    return im.size
-            except _DECODE_ERRORS:
-                continue
+        if marker in (0x01, *range(0xD0, 0xD8)):  # markers without a length
+            pos += 2
+            continue
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
+            return (width, height)
+        pos += 2 + struct.unpack(">H", data[pos + 2 : pos + 4])[0]
+    return (0, 0)
+
+
+def _webp_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a WebP's first VP8X, VP8L or VP8 chunk."""
+    pos = 12
+    while pos + 8 <= len(data):
+        kind, length = data[pos : pos + 4], struct.unpack("<I", data[pos + 4 : pos + 8])[0]
+        body = data[pos + 8 : pos + 8 + min(length, 16)]
+        if kind == b"VP8X" and len(body) >= 10:
+            return (
+                int.from_bytes(body[4:7], "little") + 1,
+                int.from_bytes(body[7:10], "little") + 1,
+            )
+        if kind == b"VP8L" and len(body) >= 5 and body[0] == 0x2F:
+            bits = int.from_bytes(body[1:5], "little")
+            return ((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
+        if kind == b"VP8 " and len(body) >= 10 and body[3:6] == b"\x9d\x01\x2a":
+            width, height = struct.unpack("<HH", body[6:10])
+            return (width & 0x3FFF, height & 0x3FFF)
+        pos += 8 + length + (length & 1)
+    return (0, 0)
+
+
+def _header_size(data: bytes) -> tuple[int, int]:
+    """Width and height from the header bytes alone, read here (Pillow's own reader refuses a
+    bomb before it tells the size), for the message; (0, 0) if they cannot be read."""
+    try:
+        if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+            width, height = struct.unpack(">II", data[16:24])
+            return (width, height)
+        if data.startswith(b"\xff\xd8"):
+            return _jpeg_size(data)
+        if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+            return _webp_size(data)
+    except (struct.error, IndexError):
+        pass
     return (0, 0)
 
 
@@ -181,12 +221,28 @@ def _to_srgb(im: Image.Image, icc: bytes, target: str) -> Image.Image | None:
         return None
 
 
+_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
 def _upright(im: Image.Image) -> Image.Image:
-    """Apply the EXIF orientation; a broken EXIF block leaves the picture as stored."""
+    """Apply the EXIF orientation, read alone; a broken EXIF block leaves the picture as stored.
+
+    Not `ImageOps.exif_transpose`: it also re-writes the EXIF block, which raises on a damaged
+    one (AttributeError, TypeError, ...), and every metadata block is dropped here anyway."""
     try:
-        return ImageOps.exif_transpose(im)
-    except _DECODE_ERRORS:
+        orientation = im.getexif().get(ExifTags.Base.Orientation, 1)
+    except Exception:  # any damage to metadata we drop: keep the picture as stored
         return im
+    method = _ORIENTATION.get(orientation) if isinstance(orientation, int) else None
+    return im if method is None else im.transpose(method)
 
 
 def _normalise(im: Image.Image) -> Image.Image:
