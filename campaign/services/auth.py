@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash
 from campaign.extensions import db
 from campaign.persistence.accounts import ApiToken, LoginAttempt, User
 from campaign.services import accounts, audit
+from campaign.services.db_failures import commit_bookkeeping
 from campaign.services.errors import Invalid, NotFound, ServiceError
 from campaign.services.screens import hash_token
 
@@ -161,8 +162,10 @@ def user_for_token(secret: str, *, now: datetime) -> User | None:
     token = db.session.scalar(select(ApiToken).filter_by(token_hash=hash_token(secret)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    # Coarse stamp: one write per token per minute at most, not one per request.
+    user = token.user
+    # Coarse stamp: one write per token per minute at most, not one per request. Only
+    # bookkeeping: a locked or full database must not refuse the read it comes with.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
-        db.session.commit()
-    return token.user
+        commit_bookkeeping(f"the last use of API token {token.id}")
+    return user

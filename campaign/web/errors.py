@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from campaign.domain.url_secrets import mask_secrets
+from campaign.services import db_failures
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,19 @@ PAGE_TEXTS = {
         _l("This link is no longer valid"),
         _l("It has expired or was revoked. Ask whoever sent it for a new one."),
     ),
+    503: (
+        _l("The campaign is busy"),
+        _l(
+            "Another change is holding the database. Nothing was saved: try again in a few seconds."
+        ),
+    ),
+    507: (
+        _l("The server has no room to save"),
+        _l(
+            "Its disk is full, so nothing was saved. Tell the campaign's administrator; once "
+            "there is room, send it again."
+        ),
+    ),
     500: (
         _l("Something went wrong"),
         _l(
@@ -67,6 +83,7 @@ CSRF_TEXT = (
     _l("The form has expired"),
     _l("Go back, reload the page and send the form again. Nothing was saved."),
 )
+RETRY_AFTER_S = 5  # the busy timeout: a lock held longer is rare, and soon over
 OTHER_TEXT = (_l("The request could not be completed"), _l("Check what you sent and try again."))
 
 
@@ -117,6 +134,30 @@ def init_app(app: Flask) -> None:
         return error_response(
             500, "internal_error", InternalServerError.description or "Something went wrong."
         )
+
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError) -> Response:
+        # Whatever the request had changed is dropped before anything else reads the session.
+        db_failures.discard_transaction()
+        failure = db_failures.classify(exc)
+        where = f"{request.method} {mask_secrets(request.path)}"
+        if failure == "locked":
+            log.warning("the database was locked too long on %s", where)
+            response = error_response(
+                503,
+                "database_busy",
+                _("The database is busy with another change. Nothing was saved; try again."),
+            )
+            response.headers["Retry-After"] = str(RETRY_AFTER_S)
+            return response
+        if failure == "full":
+            log.error("the database's disk is full on %s", where)
+            return error_response(
+                507,
+                "insufficient_storage",
+                _("The server's disk is full. Nothing was saved; tell the administrator."),
+            )
+        return unexpected_error(exc)
 
 
 def _field_names(fields: object, prefix: str = "") -> list[str]:

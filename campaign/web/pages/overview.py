@@ -17,6 +17,7 @@ from campaign.web.page_access import page_requires
 bp = Blueprint("overview", __name__)
 
 PREVIEW_TIMEZONE = "America/Lima"
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
 def _preview_instant(text: str | None) -> tuple[datetime, str]:
@@ -28,6 +29,15 @@ def _preview_instant(text: str | None) -> tuple[datetime, str]:
         local = datetime.fromisoformat(text)
     except ValueError:
         return now, _("«%(text)s» is not a date and time such as 2026-12-24T21:00", text=text)
+    # The engine looks up to a day past the instant: year 9999 would overflow, not answer.
+    if not EARLIEST_YEAR <= local.year <= LATEST_YEAR:
+        return now, _(
+            "«%(text)s» is not a date and time between %(first)s and %(last)s, such as "
+            "2026-12-24T21:00.",
+            text=text,
+            first=EARLIEST_YEAR,
+            last=LATEST_YEAR,
+        )
     if local.tzinfo is None:
         local = local.replace(tzinfo=ZoneInfo(PREVIEW_TIMEZONE))
     return local.astimezone(UTC), ""
