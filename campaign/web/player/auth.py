@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import request
 from flask_smorest import abort
 
+from campaign.domain.url_secrets import TOKEN_PARAMS
 from campaign.services.screens import hash_token
 from campaign.web.player import cache as player_cache
 from campaign.web.player.cache import ScreenRef
 
-# Query parameters a misconfigured player might put its token in; URLs end up in access logs.
-_TOKEN_PARAMS = frozenset({"token", "access_token", "bearer", "auth", "authorization", "key"})
+# Query parameters a misconfigured player might put its token in (refused here, masked in logs).
+_TOKEN_PARAMS = TOKEN_PARAMS
 
 
 def bearer_token() -> str:
