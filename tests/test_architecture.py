@@ -32,6 +32,7 @@ ALLOWED_DOMAIN_IMPORTS = {
     "bisect",
     "operator",
     "fractions",
+    "urllib",  # urllib.parse only: reading percent-encoded URLs (url_secrets)
     "campaign",
 }
 CLOCK_CALLS = {"now", "utcnow", "today", "time", "monotonic", "perf_counter"}
