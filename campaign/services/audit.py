@@ -21,6 +21,7 @@ from campaign.extensions import db
 from campaign.persistence.audit import AuditEvent
 from campaign.services import clock
 from campaign.services.records import Page, PageRequest, paginate
+from campaign.services.spreadsheet_csv import text_cell
 
 SOURCES = ("web", "api", "cli", "scheduler", "system")
 REDACTED = "[redacted]"
@@ -241,11 +242,11 @@ def export_csv(query: Any, batch: int = 500) -> Iterator[str]:
         values[1] = event_row.at.isoformat()
         writer.writerow(
             [
-                *(_csv_cell(v) for v in values),
-                _csv_cell(
+                *(text_cell(v) for v in values),
+                text_cell(
                     json.dumps(event_row.before, ensure_ascii=False) if event_row.before else ""
                 ),
-                _csv_cell(
+                text_cell(
                     json.dumps(event_row.after, ensure_ascii=False) if event_row.after else ""
                 ),
             ]
@@ -254,12 +255,6 @@ def export_csv(query: Any, batch: int = 500) -> Iterator[str]:
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
-
-
-def _csv_cell(value: Any) -> str:
-    # A cell starting with = + - @ runs as a formula in spreadsheets; a quote makes it text.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def init_app(app: Flask) -> None:

@@ -8,7 +8,6 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -16,6 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from campaign.domain.model import MessageText
+from campaign.services.spreadsheet_csv import text_cell
 
 # The contents sheet speaks both of the app's languages, Spanish first: the kit is forwarded
 # to press and partners whatever language the person who made it reads.
@@ -80,13 +80,6 @@ def text_file(lang: str, key: str, version: int, text: MessageText, link: str) -
     return ("\n\n".join([*parts, footer]) + "\n").encode("utf-8")
 
 
-def _cell(value: Any) -> str:
-    # A cell starting with = + - @ (or a tab or carriage return) runs as a formula in
-    # spreadsheets; a leading quote makes it text, as the other CSV exports do.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def contents_csv(rows: Iterable[ContentsRow]) -> bytes:
     """The contents sheet as CSV: UTF-8 with a byte-order mark, a header line of stable column
     names, one line per file; kinds are codes (slide, poster, poster_original, text)."""
@@ -95,7 +88,7 @@ def contents_csv(rows: Iterable[ContentsRow]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([_cell(getattr(row, name)) for name in CSV_COLUMNS])
+        writer.writerow([text_cell(getattr(row, name)) for name in CSV_COLUMNS])
     return buffer.getvalue().encode("utf-8")
 
 

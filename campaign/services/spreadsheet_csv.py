@@ -33,7 +33,12 @@ def cell(value: object) -> str:
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
+    return text_cell(value)
+
+
+def text_cell(value: object) -> str:
+    """A cell as text ("" for None), with a formula start neutralised by a leading quote."""
+    text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
