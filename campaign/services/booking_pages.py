@@ -33,6 +33,7 @@ from campaign.persistence.queries import hubs_and_zones, live_version, load_netw
 from campaign.services import bookings
 from campaign.services.booking_timeline import BookingWarning, booking_warnings
 from campaign.services.campaigns import in_visible_campaigns, visible_campaigns
+from campaign.services.network_scope import scoped, visible_hub_codes
 
 PER_PAGE = 50
 STATES = ("running", "upcoming", "ended", "warning")
@@ -152,7 +153,7 @@ def _venue_detail(zones: list[str]) -> str:
     )
 
 
-def _target_options(campaigns: dict[int, c_rows.Campaign]) -> list[TargetOption]:
+def _target_options(campaigns: dict[int, c_rows.Campaign], user: User) -> list[TargetOption]:
     options = []
     for campaign in campaigns.values():
         for phase in campaign.phases:
@@ -167,7 +168,7 @@ def _target_options(campaigns: dict[int, c_rows.Campaign]) -> list[TargetOption]
                 )
             )
     hubs = db.session.scalars(
-        select(n_rows.Hub)
+        scoped(select(n_rows.Hub), n_rows.Hub.id, user)
         .options(selectinload(n_rows.Hub.zones).selectinload(n_rows.Zone.screens))
         .order_by(n_rows.Hub.code)
     ).all()
@@ -198,15 +199,16 @@ def _visible(user: User) -> dict[int, c_rows.Campaign]:
     return {row.id: row for row in db.session.scalars(visible_campaigns(user))}
 
 
-def places() -> list[tuple[Hub, list[Zone]]]:
-    """Every hub and its zones, by code: what a week may be shown for."""
-    return hubs_and_zones()
+def places(user: User) -> list[tuple[Hub, list[Zone]]]:
+    """Every hub the user may see and its zones, by code: what a week may be shown for."""
+    shown = visible_hub_codes(user)
+    return [(hub, zones) for hub, zones in hubs_and_zones() if shown is None or hub.code in shown]
 
 
 def booking_options(user: User, reader_lang: str) -> Options:
     """What a booking may be made of, by name: messages, targets, and the hubs to filter by."""
     campaigns = _visible(user)
-    targets = _target_options(campaigns)
+    targets = _target_options(campaigns, user)
     hubs = tuple((t.code, t.name) for t in targets if t.kind == TargetKind.HUB)
     return Options(
         campaigns=tuple((c.id, _local(c.names, reader_lang, c.slug)) for c in campaigns.values()),
@@ -222,7 +224,10 @@ def booking_options(user: User, reader_lang: str) -> Options:
 class _Campaigns:
     """Each campaign's network and index, and where each target reaches, read once a request."""
 
-    def __init__(self) -> None:
+    def __init__(self, shown_hubs: set[str] | None = None) -> None:
+        # The hubs the reader may see (None: every hub): a target such as a venue type names
+        # screens anywhere, and a partner is shown those of their campaigns' hubs only.
+        self.shown_hubs = shown_hubs
         self._found: dict[int, tuple[Network, NetworkIndex, dict[str, DomainBooking]]] = {}
         self._reach: dict[tuple[int, Target], tuple[Screen, ...]] = {}
         self._filed: dict[int, TargetReach] = {}
@@ -263,7 +268,10 @@ def _view(
     network, index, by_key = campaigns.of(row.campaign)
     booking = by_key[row.key]
     screens = campaigns.reach(row.campaign, booking.target)
-    hubs = tuple(sorted({s.hub_code for s in screens}))
+    shown = tuple(
+        s for s in screens if campaigns.shown_hubs is None or s.hub_code in campaigns.shown_hubs
+    )
+    hubs = tuple(sorted({s.hub_code for s in shown}))
     timezone = network.hubs[hubs[0]].timezone if hubs else "UTC"
     today = now.astimezone(ZoneInfo(timezone)).date()
     messages, targets = names
@@ -291,7 +299,7 @@ def _view(
         orientation=row.orientation,
         state=_state(row, today),
         warnings=tuple(found),
-        screens=tuple(s.code for s in screens),
+        screens=tuple(s.code for s in shown),
         hubs=hubs,
         timezone=timezone,
     )
@@ -345,7 +353,7 @@ def booking_list(
     )
     if message_id is not None:
         query = query.where(m_rows.Booking.message_id == message_id)
-    campaigns = _Campaigns()
+    campaigns = _Campaigns(visible_hub_codes(user))
     rows = {row.id: row for row in _rows(query)}
     warned = state == "warning"
     views = [_view(row, campaigns, names, now, warn=warned) for row in rows.values()]
@@ -371,7 +379,7 @@ def booking_detail(
     """One booking as its page shows it (NotFound: none the user may see)."""
     row = bookings.get_booking(booking_id, user)
     options = booking_options(user, reader_lang)
-    return _view(row, _Campaigns(), _names(options), now), options
+    return _view(row, _Campaigns(visible_hub_codes(user)), _names(options), now), options
 
 
 # --- Saving ------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign as CampaignRow
 from campaign.persistence.queries import load_hub_networks
 from campaign.services.campaigns import visible_campaigns
+from campaign.services.network_scope import may_see_hub
 
 DAY_MINUTES = 24 * 60
 WEEK = 7
@@ -198,8 +199,10 @@ def hub_timeline(
 ) -> Timeline:
     """What the hub's screens (or one zone's) play over the week starting on the Monday of
     `week` (default: this week at the hub), walked with the screens' own engine from one loop to
-    the next (each loop lasts until its `valid_until`). Only this hub is read and built."""
-    loaded = load_hub_networks(hub_code) if hub_code else []
+    the next (each loop lasts until its `valid_until`). Only this hub is read and built; a hub
+    the user may not see is answered as an unknown one."""
+    visible = bool(hub_code) and may_see_hub(user, hub_code or "")
+    loaded = load_hub_networks(hub_code) if hub_code and visible else []
     if not loaded:
         return Timeline(None, (), None, week or now.date(), (), (), ())
     networks = {network.campaign.slug: network for _, network in loaded}

@@ -19,12 +19,12 @@ from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign as CampaignRow
 from campaign.persistence.campaigns import Phase as PhaseRow
-from campaign.persistence.campaigns import phase_hubs
 from campaign.persistence.network import Hub, Screen, Zone
 from campaign.persistence.player import PlayRecord, PlayRollup
 from campaign.persistence.queries import to_phase
 from campaign.services.campaigns import visible_campaigns
 from campaign.services.dashboard import shown_status
+from campaign.services.network_scope import scoped
 from campaign.services.screen_health import threshold_seconds
 from campaign.services.spreadsheet_csv import csv_text
 
@@ -162,11 +162,7 @@ def hub_overview(user: User | None, at: datetime) -> list[HubRow]:
         ).all()
         ids, slugs = [c.id for c in campaigns], [c.slug for c in campaigns]
     by_hub = _phases_by_hub(ids)
-    query = select(Hub).order_by(Hub.code)
-    if ids is not None:
-        shared = select(phase_hubs.c.hub_id).join(PhaseRow).where(PhaseRow.campaign_id.in_(ids))
-        query = query.where(Hub.id.in_(shared))
-    hubs = list(db.session.scalars(query))
+    hubs = list(db.session.scalars(scoped(select(Hub), Hub.id, user).order_by(Hub.code)))
     screen_hubs = dict(db.session.execute(select(Screen.id, Zone.hub_id).join(Screen.zone)).all())
     zones_of_hub = {h.id: h.timezone for h in hubs}
     plays = _plays({s: zones_of_hub.get(h, "UTC") for s, h in screen_hubs.items()}, slugs)

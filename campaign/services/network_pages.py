@@ -17,6 +17,7 @@ from campaign.persistence.campaigns import Campaign as CampaignRow
 from campaign.persistence.network import Hub, Screen, Zone
 from campaign.services import places, rejected_plays
 from campaign.services.errors import NotFound, ServiceError
+from campaign.services.network_scope import may_see_hub, scoped
 from campaign.services.overview import ScreenView, screen_preview
 from campaign.services.screen_health import Health, current_versions, health
 
@@ -98,8 +99,9 @@ def _undo_on_error(change: Callable[[], T]) -> T:
 # --- reading --------------------------------------------------------------------------------
 
 
-def hub_summaries() -> list[HubSummary]:
-    """Every hub by code, with how many zones and screens it has."""
+def hub_summaries(user: User | None = None) -> list[HubSummary]:
+    """Every hub the user may see (no user: every hub) by code, with how many zones and
+    screens it has."""
     zones = dict(
         db.session.execute(select(Zone.hub_id, func.count(Zone.id)).group_by(Zone.hub_id)).all()
     )
@@ -108,13 +110,14 @@ def hub_summaries() -> list[HubSummary]:
             select(Zone.hub_id, func.count(Screen.id)).join(Screen.zone).group_by(Zone.hub_id)
         ).all()
     )
-    hubs = db.session.scalars(select(Hub).order_by(Hub.code))
+    hubs = db.session.scalars(scoped(select(Hub), Hub.id, user).order_by(Hub.code))
     return [HubSummary(h, zones.get(h.id, 0), screens.get(h.id, 0)) for h in hubs]
 
 
-def hub_by_code(code: str) -> Hub:
+def hub_by_code(code: str, user: User | None = None) -> Hub:
+    """The hub, with its zones and screens; one the user may not see is missing, as unknown."""
     hub = db.session.scalar(
-        select(Hub)
+        scoped(select(Hub), Hub.id, user)
         .where(Hub.code == code)
         .options(selectinload(Hub.zones).selectinload(Zone.screens))
     )
@@ -123,19 +126,24 @@ def hub_by_code(code: str) -> Hub:
     return hub
 
 
-def zone_by_id(zone_id: int) -> Zone:
-    return places.get_zone(zone_id)
+def zone_by_id(zone_id: int, user: User | None = None) -> Zone:
+    zone = places.get_zone(zone_id)
+    if not may_see_hub(user, zone.hub.code):
+        raise NotFound(f"no zone {zone_id}")  # what places.get_zone says of an unknown id
+    return zone
 
 
-def screen_by_code(code: str) -> Screen:
-    row = db.session.scalar(select(Screen).where(Screen.code == code))
+def screen_by_code(code: str, user: User | None = None) -> Screen:
+    query = select(Screen).join(Screen.zone).where(Screen.code == code)
+    row = db.session.scalar(scoped(query, Zone.hub_id, user))
     if row is None:
         raise NotFound(f"no screen {code!r}")
     return row
 
 
-def hub_choices() -> list[Hub]:
-    return list(db.session.scalars(select(Hub).order_by(Hub.code)))
+def hub_choices(user: User | None = None) -> list[Hub]:
+    """The hubs the user may see (no user: every hub), by code."""
+    return list(db.session.scalars(scoped(select(Hub), Hub.id, user).order_by(Hub.code)))
 
 
 def zone_choices() -> list[ZoneChoice]:
@@ -148,14 +156,16 @@ def zone_choices() -> list[ZoneChoice]:
     return [ZoneChoice(*row) for row in rows]
 
 
-def screen_lines(now: datetime, hub_code: str | None = None) -> list[ScreenLine]:
-    """Every screen (of one hub, if named) by code, with its health at `now`."""
+def screen_lines(
+    now: datetime, hub_code: str | None = None, user: User | None = None
+) -> list[ScreenLine]:
+    """Every screen the user may see (of one hub, if named) by code, with its health at `now`."""
     query = (
         select(Screen, Zone, Hub).join(Screen.zone).join(Zone.hub).order_by(Hub.code, Screen.code)
     )
     if hub_code:
         query = query.where(Hub.code == hub_code)
-    rows = db.session.execute(query).all()
+    rows = db.session.execute(scoped(query, Hub.id, user)).all()
     versions = current_versions([s.code for s, _, _ in rows], now)
     rejected = _rejected([s.id for s, _, _ in rows] if hub_code else None, now)
     return [
@@ -164,9 +174,9 @@ def screen_lines(now: datetime, hub_code: str | None = None) -> list[ScreenLine]
     ]
 
 
-def screen_line(code: str, now: datetime) -> ScreenLine:
-    """One screen with its zone, hub and health at `now`."""
-    row = screen_by_code(code)
+def screen_line(code: str, now: datetime, user: User | None = None) -> ScreenLine:
+    """One screen (that the user may see) with its zone, hub and health at `now`."""
+    row = screen_by_code(code, user)
     versions = current_versions([code], now)
     rejected = _rejected([row.id], now).get(row.id, Rejected())
     return ScreenLine(row, row.zone, row.zone.hub, health(row, versions[code], now), rejected)
@@ -218,11 +228,12 @@ def revoke_token(code: str, *, now: datetime) -> Screen:
 # --- what plays, and the kiosk link ---------------------------------------------------------
 
 
-def screen_timezone(code: str) -> str | None:
-    """The IANA timezone of the screen's hub; None: no such screen."""
-    return db.session.scalar(
-        select(Hub.timezone).join(Hub.zones).join(Zone.screens).where(Screen.code == code)
-    )
+def screen_timezone(code: str, user: User | None = None) -> str | None:
+    """The IANA timezone of the screen's hub; None: no such screen, or one at a hub the user
+    may not see (no user: any screen; the preview API then asks `screen_preview`, which
+    answers such a screen as unknown)."""
+    query = select(Hub.timezone).join(Hub.zones).join(Zone.screens).where(Screen.code == code)
+    return db.session.scalar(scoped(query, Hub.id, user))
 
 
 def local_instant(local: datetime, timezone: str) -> datetime:

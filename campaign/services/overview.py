@@ -17,6 +17,7 @@ from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign as CampaignRow
 from campaign.persistence.network import Screen as ScreenRow
 from campaign.services.campaigns import visible_campaigns
+from campaign.services.network_scope import may_see_screen, visible_screen_codes
 from campaign.services.playback import NoCampaign, Playback
 from campaign.services.renditions import Asset
 
@@ -56,6 +57,7 @@ class Overview:
     at: datetime
     phases: tuple[PhaseView, ...]
     screens: tuple[ScreenView, ...]
+    screen_codes: tuple[str, ...] = ()  # every screen the user may see, for the choice
 
 
 def _phase_view(phase: Phase, network: Network, at: datetime) -> PhaseView:
@@ -114,10 +116,11 @@ def _visible_slugs(user: User) -> set[str]:
 
 
 def screen_preview(code: str, at: datetime, user: User) -> ScreenView | None:
-    """What one screen plays at `at`, drawn as the screen gets it; None: no such screen, or no
-    campaign the user may see."""
+    """What one screen plays at `at`, drawn as the screen gets it; None: no such screen, no
+    campaign the user may see, or a screen at a hub of none of them (answered as unknown, so
+    nobody learns which codes exist elsewhere)."""
     visible = _visible_slugs(user)
-    if not visible:
+    if not visible or not may_see_screen(user, code):
         return None
     try:
         playback = Playback()
@@ -133,7 +136,8 @@ def build_overview(
     at: datetime, user: User, screen_code: str | None = None, slug: str | None = None
 ) -> Overview | None:
     """A campaign the user may see (the one named, else the first by slug) with its phases, and
-    what every screen (or one) plays at `at`: every campaign on it, as the screens get it."""
+    what every screen the user may see (or one of them) plays at `at`: every campaign on it, as
+    the screens get it. A partner sees the screens of their campaigns' hubs only."""
     query = visible_campaigns(user).order_by(CampaignRow.slug)
     if slug:
         query = query.where(CampaignRow.slug == slug)
@@ -143,10 +147,12 @@ def build_overview(
     playback = Playback()
     network = playback.networks[row.slug]
     visible = _visible_slugs(user)
+    shown = visible_screen_codes(user)
     seen = dict(db.session.execute(select(ScreenRow.code, ScreenRow.last_seen_at)).all())
-    codes = [c for c in sorted(playback.screens) if not screen_code or c == screen_code]
+    choices = tuple(c for c in sorted(playback.screens) if shown is None or c in shown)
+    codes = [c for c in choices if not screen_code or c == screen_code]
     screens = tuple(
         screen_view(playback, code, at, visible, seen.get(code), draw=False) for code in codes
     )
     phases = tuple(_phase_view(p, network, at) for p in network.phases)
-    return Overview(network, at, phases, screens)
+    return Overview(network, at, phases, screens, choices)

@@ -222,7 +222,7 @@ def delete(booking_id: int) -> ResponseReturnValue:
 def timeline() -> ResponseReturnValue:
     """The week at a hub (or one of its zones): what plays when, and each message's share."""
     form = TimelineForm(formdata=request.args)
-    places = booking_pages.places()
+    places = booking_pages.places(session_user())
     form.hub.choices = [(hub.code, f"{hub.name} ({hub.code})") for hub, _zones in places]
     # With no hub asked for, the first one that has screens to show.
     form.hub.data = form.hub.data or next((h.code for h, zones in places if zones), None)
