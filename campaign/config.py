@@ -70,6 +70,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "INSTANCE_PATH": instance,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # True in the server and the scheduler: a missing SQLite file is an error there, never
+        # a new empty database (migrations and tests create theirs; engine.py opens it mode=rw).
+        "DATABASE_MUST_EXIST": False,
         "ASSET_DIR": instance / "assets",
         "PORT": env.port,
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
@@ -80,6 +83,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PLAYER_POLL_SECONDS": 30,
         # Warm polls answered in front of Flask from prebuilt bytes (web/player/fastpath.py).
         "PLAYER_FAST_PATH": True,
+        # Each screen's last good poll answer, one file per token hash, served while the
+        # database is unusable (services/last_good_answers.py).
+        "PLAYER_LAST_GOOD_DIR": Path(
+            os.environ.get("CAMPAIGN_LAST_GOOD_DIR") or instance / "last-good"
+        ),
         "RENDITION_INTERVAL_S": 300,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

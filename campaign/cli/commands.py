@@ -23,7 +23,7 @@ from campaign.cli import (
 from campaign.config import PROJECT_ROOT
 from campaign.domain.plans import PlanError
 from campaign.domain.roles import Role
-from campaign.services import accounts, backup, clock, demo, plans, screens
+from campaign.services import accounts, backup, clock, demo, health, plans, screens
 from campaign.services.errors import ServiceError
 
 DEFAULT_PORT = 5000
@@ -117,12 +117,21 @@ def serve_command(
     """Serve the app with gunicorn, the production WSGI server."""
     from campaign.cli.server import serve
 
+    _refuse_unusable_database()
     serve(
         host=host,
         port=port or current_app.config["PORT"],
         workers=workers,
         scheduler=scheduler if jobs is None else jobs,
     )
+
+
+def _refuse_unusable_database() -> None:
+    """Stop here, with one line on stderr, unless the database exists at the head revision:
+    a server on a lost or unmigrated database fails every request while looking alive."""
+    problem = health.startup_problem(current_app._get_current_object())  # type: ignore[attr-defined]
+    if problem is not None:
+        _fail(f"not starting: {problem}")
 
 
 def _run_scheduler() -> None:
@@ -132,6 +141,7 @@ def _run_scheduler() -> None:
 
     from campaign.jobs.runner import run_scheduler
 
+    _refuse_unusable_database()
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -86,7 +86,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def load(self) -> Any:
         from campaign import create_app
 
-        return create_app()
+        # `serve` checked the database before starting; if it goes missing later, a worker
+        # must fail to open it rather than make an empty one (config.py, DATABASE_MUST_EXIST).
+        return create_app({"DATABASE_MUST_EXIST": True})
 
 
 class _SchedulerProcess:

@@ -79,16 +79,30 @@ PAGE_TEXTS = {
         ),
     ),
 }
+UNAVAILABLE_TEXT = (
+    _l("The campaign's database cannot be reached"),
+    _l(
+        "Nothing was saved. The administrator has to bring the database back; screens keep "
+        "playing what they have meanwhile. Try again in a few minutes."
+    ),
+)
 CSRF_TEXT = (
     _l("The form has expired"),
     _l("Go back, reload the page and send the form again. Nothing was saved."),
 )
 RETRY_AFTER_S = 5  # the busy timeout: a lock held longer is rare, and soon over
+# A database gone or unmigrated needs an operator: clients wait about a poll before trying again.
+UNAVAILABLE_RETRY_AFTER_S = 30
 OTHER_TEXT = (_l("The request could not be completed"), _l("Check what you sent and try again."))
 
 
 def _error_page(status: int, error: str, detail: str) -> str:
-    heading, explanation = CSRF_TEXT if error == "csrf" else PAGE_TEXTS.get(status, OTHER_TEXT)
+    if error == "csrf":
+        heading, explanation = CSRF_TEXT
+    elif error == "database_unavailable":
+        heading, explanation = UNAVAILABLE_TEXT
+    else:
+        heading, explanation = PAGE_TEXTS.get(status, OTHER_TEXT)
     # Werkzeug's own descriptions are English boilerplate: only a reason of ours is shown.
     generic = getattr(default_exceptions.get(status), "description", None)
     # A missing page needs no reason, and its reason would name ids in the API's words.
@@ -149,6 +163,20 @@ def init_app(app: Flask) -> None:
                 _("The database is busy with another change. Nothing was saved; try again."),
             )
             response.headers["Retry-After"] = str(RETRY_AFTER_S)
+            return response
+        if failure == "unavailable":
+            log.error(
+                "the database cannot be used on %s: %s (%s)",
+                where,
+                type(exc.orig).__name__,
+                mask_secrets(str(exc.orig).splitlines()[0] if str(exc.orig) else ""),
+            )
+            response = error_response(
+                503,
+                "database_unavailable",
+                _("The database cannot be used now. Nothing was saved; try again later."),
+            )
+            response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_S)
             return response
         if failure == "full":
             log.error("the database's disk is full on %s", where)

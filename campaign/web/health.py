@@ -1,4 +1,4 @@
-"""GET /healthz: whether the app and its database answer."""
+"""GET /healthz: 200 only while the database answers at the schema the code expects."""
 
 from __future__ import annotations
 

@@ -25,8 +25,8 @@ def screen_key() -> str:
     return "screen:" + hash_token(bearer_token())
 
 
-def authenticate() -> ScreenRef:
-    """The screen whose token the request carries; 400 or 401 otherwise. Syncs the caches."""
+def refuse_bad_requests() -> str:
+    """The request's token; 400 if one is in the URL, 401 if there is none (no database)."""
     if request.query_string and _TOKEN_PARAMS & {k.lower() for k in request.args}:
         abort(
             400,
@@ -36,6 +36,12 @@ def authenticate() -> ScreenRef:
     token = bearer_token()
     if not token:
         abort(401, message="Send the screen's token as 'Authorization: Bearer <token>'.")
+    return token
+
+
+def authenticate() -> ScreenRef:
+    """The screen whose token the request carries; 400 or 401 otherwise. Syncs the caches."""
+    token = refuse_bad_requests()
     cache = player_cache.cache()
     cache.sync()
     screen = cache.screen_for(token)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import Flask, current_app
 
 from campaign.services import served_versions
 from campaign.services.clock import clock_of
 from campaign.services.generation import current_generation
+from campaign.services.last_good_answers import KeptAnswer, LastGoodAnswers
 from campaign.services.playback import NoCampaign, Playback, ScreenPlaylist
 from campaign.services.screens import ScreenRef, hash_token, screens_by_token_hash
 
@@ -25,6 +28,9 @@ MAX_ANSWERS = 20_000
 # keeps at most this many of them waiting.
 NOTE_RETRY_S = 5.0
 MAX_UNNOTED = 8
+# After the database failed a poll, polls are answered from disk this long before it is tried
+# again: a database that does not answer can take seconds to say so, on every request.
+OUTAGE_RETRY_S = 5.0
 _EXTENSION = "campaign.player"
 
 __all__ = ["Answer", "NoCampaign", "PlayerCache", "ScreenRef", "cache"]
@@ -58,7 +64,8 @@ class PlayerCache:
     every CHECK_EVERY_S. The instant is the app's clock; `monotonic` can be replaced in tests.
     Each answer built is recorded as served to its screen (`served_versions`), which is what the
     screen's plays are checked against; one the database would not take is kept off the fast
-    path and noted again at the screen's next poll.
+    path and noted again at the screen's next poll. Each token's answer is also kept on disk
+    (`last_good`), written when its version changes, to answer while the database is unusable.
     """
 
     def __init__(self, app: Flask) -> None:
@@ -73,6 +80,9 @@ class PlayerCache:
         # changes (they happened all the same), noted again at the screen's next poll.
         self.unnoted: dict[str, list[_Unnoted]] = {}
         self.ids: tuple[dict[str, ScreenRef], dict[str, int]] | None = None  # code -> id
+        self.last_good = LastGoodAnswers(Path(app.config["PLAYER_LAST_GOOD_DIR"]))
+        self.kept: dict[str, str] = {}  # token hash -> the version this process wrote to disk
+        self.unusable_until = float("-inf")  # monotonic: polls skip the database until then
         # Rebuilding is rare; a lock keeps threaded servers from building the same thing twice.
         self.lock = threading.RLock()
 
@@ -92,8 +102,17 @@ class PlayerCache:
         tokens = self.tokens
         if tokens is None:
             with self.lock:
+                read_at = time.time()
                 tokens = self.tokens = screens_by_token_hash()
-        return tokens.get(hash_token(token))
+                # Revoked and rotated tokens lose their answer on disk (on every content
+                # change: revoking one is one); while the database is down, disk is the check.
+                self.last_good.prune(tokens, read_at)
+                self.kept = {key: v for key, v in self.kept.items() if key in tokens}
+        key = hash_token(token)
+        screen = tokens.get(key)
+        if screen is None:
+            self.last_good.forget(key)
+        return screen
 
     def warm_answer(self, token: str) -> Answer | None:
         """The token's answer when everything it takes is cached and fresh, without touching the
@@ -111,18 +130,19 @@ class PlayerCache:
             return None
         return answer
 
-    def answer(self, code: str) -> Answer:
-        """The screen's current answer: cached until its valid_until or a content change."""
+    def answer(self, code: str, token: str | None = None) -> Answer:
+        """The screen's current answer: cached until its valid_until or a content change. With
+        the `token` that asked, the answer is kept on disk whenever its version changes."""
         cached = self.answers.get(code)
         now = self.clock.now()
         if cached is not None and now < cached.valid_until and self.playback is not None:
             if self.unnoted and code in self.unnoted:
                 self._note_again(code)
-            return cached
+            return self._keep(token, cached)
         with self.lock:
             cached = self.answers.get(code)  # another thread may have built it meanwhile
             if cached is not None and now < cached.valid_until and self.playback is not None:
-                return cached
+                return self._keep(token, cached)
             if self.playback is None:
                 self.playback = Playback()
             playlist = self.playback.screen_playlist(code, now)
@@ -131,7 +151,36 @@ class PlayerCache:
                 self.answers = {}
             self.answers[code] = answer
             self._note(code, playlist, now)
+        return self._keep(token, answer)
+
+    def _keep(self, token: str | None, answer: Answer) -> Answer:
+        """Write the answer to disk if this token's kept version differs (once per process and
+        version: the warm path never comes here, and a cold one only compares two strings)."""
+        if token is None:
+            return answer
+        key = hash_token(token)
+        kept = self.kept.get(key)
+        if kept == answer.version:
+            return answer
+        # Noted even if the disk refused (logged): tried again at the next version.
+        self.kept[key] = answer.version
+        if kept is None:  # a new process: another one (or this one, before) may have kept it
+            found = self.last_good.load(key)
+            if found is not None and found.etag == answer.etag:
+                return answer
+        self.last_good.save(key, KeptAnswer(answer.etag, answer.body))
         return answer
+
+    def last_good_answer(self, token: str) -> KeptAnswer | None:
+        """The token's last good answer on disk (the database is not asked), or None."""
+        return self.last_good.load(hash_token(token))
+
+    def database_failed(self) -> None:
+        """A poll found the database unusable: answer polls from disk for a while."""
+        self.unusable_until = self.monotonic() + OUTAGE_RETRY_S
+
+    def database_presumed_down(self) -> bool:
+        return self.monotonic() < self.unusable_until
 
     def _note(self, code: str, playlist: ScreenPlaylist, now: datetime) -> None:
         """Record the version as served to the screen, after any earlier serving not recorded

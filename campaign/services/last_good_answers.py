@@ -1,0 +1,127 @@
+"""Each screen's last good poll answer on disk, to answer polls while the database is unusable.
+
+One file per screen token, named by the token's hash (the token itself is never written): the
+ETag on the first line, the body's bytes after it. Written atomically (a temporary file, fsync,
+os.replace), so a reader or a crash sees the previous answer or the new one, never half of one.
+The folder's rename is not fsynced: after a power cut a screen may get its answer before last,
+which is still a good one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+import time
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SUFFIX = ".answer"
+_TEMPORARY = ".tmp"
+_TEMPORARY_MAX_AGE_S = 60.0  # older: left by a writer that died; younger: one writing now
+_KEY = re.compile(r"[0-9a-f]{64}")  # a token's hash (screens.hash_token), nothing else
+
+
+@dataclass(frozen=True)
+class KeptAnswer:
+    """A poll answer as kept on disk."""
+
+    etag: str
+    body: bytes
+
+
+class LastGoodAnswers:
+    """The folder of last good answers (config PLAYER_LAST_GOOD_DIR)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._made = False
+
+    def _path(self, key: str) -> Path:
+        if not _KEY.fullmatch(key):
+            raise ValueError("a last good answer is kept under a token's hash")
+        return self.folder / f"{key}{SUFFIX}"
+
+    def save(self, key: str, answer: KeptAnswer) -> bool:
+        """Keep `answer` for the token hashed `key`; False (logged) if the disk refuses."""
+        path = self._path(key)
+        temporary = None
+        try:
+            if not self._made:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._made = True
+            fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=_TEMPORARY)
+            with os.fdopen(fd, "wb") as out:
+                out.write(answer.etag.encode("ascii") + b"\n" + answer.body)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, path)
+        except OSError as exc:
+            log.warning("a screen's last good answer was not kept: %s", exc.strerror or exc)
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
+            return False
+        return True
+
+    def load(self, key: str) -> KeptAnswer | None:
+        """The answer kept for the token hashed `key`, or None."""
+        try:
+            data = self._path(key).read_bytes()
+        except (OSError, ValueError):
+            return None
+        etag, newline, body = data.partition(b"\n")
+        if not newline or not etag:
+            return None
+        return KeptAnswer(etag.decode("ascii", errors="replace"), body)
+
+    def forget(self, key: str) -> None:
+        """Remove what is kept for the token hashed `key` (it is no longer valid)."""
+        try:
+            self._path(key).unlink(missing_ok=True)
+        except (OSError, ValueError) as exc:
+            log.warning("a revoked token's last good answer was not removed: %s", exc)
+
+    def prune(self, valid: Collection[str], read_at: float | None = None) -> int:
+        """Remove the answers of every token not in `valid` (hashes, as read from the database
+        at `read_at`, a time.time()), and temporary files left by writers that died; how many
+        were removed. An answer written since `read_at` is kept: another process may have read
+        a token issued meanwhile."""
+        try:
+            entries = list(os.scandir(self.folder))
+        except FileNotFoundError:
+            return 0
+        except OSError as exc:
+            log.warning("the last good answers could not be listed: %s", exc)
+            return 0
+        removed = 0
+        now = time.time()
+        for entry in entries:
+            name = entry.name
+            if name.endswith(SUFFIX):
+                stale = name.removesuffix(SUFFIX) not in valid and (
+                    read_at is None or now - _age(entry, now) < read_at  # written before
+                )
+            elif name.endswith(_TEMPORARY):
+                stale = _age(entry, now) > _TEMPORARY_MAX_AGE_S
+            else:
+                continue
+            if stale:
+                try:
+                    os.unlink(entry.path)
+                    removed += 1
+                except FileNotFoundError:
+                    pass
+                except OSError as exc:
+                    log.warning("a last good answer was not removed: %s", exc)
+        return removed
+
+
+def _age(entry: os.DirEntry[str], now: float) -> float:
+    try:
+        return now - entry.stat().st_mtime
+    except OSError:
+        return 0.0
