@@ -32,7 +32,6 @@ _IGNORED_COLUMNS = {"last_seen_at", "playing_version", "player_info", "last_used
 # Play records are reports from screens, kept in their own table; not edits by anyone.
 _IGNORED_TABLES = {
     "audit_events",
-    "login_attempts",
     "content_state",
     "play_records",
     "play_rollups",

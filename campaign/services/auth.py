@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from flask_babel import ngettext
+from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from campaign.extensions import db
-from campaign.persistence.accounts import ApiToken, LoginAttempt, User
-from campaign.services import accounts, audit
+from campaign.persistence.accounts import ApiToken, User
+from campaign.services import accounts, audit, signin_throttle
 from campaign.services.db_failures import commit_bookkeeping
 from campaign.services.errors import Invalid, NotFound, ServiceError
 from campaign.services.screens import hash_token
@@ -38,52 +38,51 @@ class BadCredentials(ServiceError):
     code = "unauthorized"
 
 
-@dataclass(frozen=True)
-class LoginPolicy:
-    max_failures_per_email: int = 5
-    max_failures_per_address: int = 20
-    window: timedelta = timedelta(minutes=15)
-
-    @classmethod
-    def from_config(cls) -> LoginPolicy:
-        config = current_app.config
-        return cls(
-            max_failures_per_email=config.get("LOGIN_MAX_FAILURES", 5),
-            max_failures_per_address=config.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
-            window=timedelta(seconds=config.get("LOGIN_WINDOW_SECONDS", 900)),
+def _wait_text(seconds: int) -> str:
+    if seconds < 60:
+        return ngettext(
+            "Too many failed sign-ins to this account from your address. "
+            "Try again in %(num)d second.",
+            "Too many failed sign-ins to this account from your address. "
+            "Try again in %(num)d seconds.",
+            seconds,
         )
-
-
-def _failures(column: object, value: str, since: datetime) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(LoginAttempt.id)).where(column == value, LoginAttempt.at >= since)
+    minutes = math.ceil(seconds / 60)
+    if minutes < 120:
+        return ngettext(
+            "Too many failed sign-ins to this account from your address. "
+            "Try again in %(num)d minute.",
+            "Too many failed sign-ins to this account from your address. "
+            "Try again in %(num)d minutes.",
+            minutes,
         )
-        or 0
+    return ngettext(
+        "Too many failed sign-ins to this account from your address. Try again in %(num)d hour.",
+        "Too many failed sign-ins to this account from your address. Try again in %(num)d hours.",
+        math.ceil(minutes / 60),
     )
 
 
-def login(
-    email: str, password: str, *, address: str, now: datetime, policy: LoginPolicy | None = None
-) -> User:
-    """Check a password, counting failures per e-mail and per address; rehash if outdated."""
-    policy = policy or LoginPolicy.from_config()
+def login(email: str, password: str, *, address: str, now: datetime) -> User:
+    """Check a password, throttling failures per (address, e-mail); rehash if outdated.
+
+    Only this pair is ever refused, so a guesser elsewhere, or many at one proxy, cannot lock
+    the owner out; the pair is refused even the right password until its delay has passed.
+    """
     email = email.strip().lower()
-    since = now - policy.window
-    if (
-        _failures(LoginAttempt.email, email, since) >= policy.max_failures_per_email
-        or _failures(LoginAttempt.address, address, since) >= policy.max_failures_per_address
-    ):
-        raise TooManyAttempts(
-            _("too many failed sign-ins; wait a few minutes and try again"),
-            int(policy.window.total_seconds()),
-        )
+    wait = signin_throttle.seconds_to_wait(email, address)
+    if wait:
+        raise TooManyAttempts(_wait_text(wait), wait)
     user = db.session.scalar(select(User).filter_by(email=email))
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not valid or not user.active:
-        db.session.add(LoginAttempt(email=email[:254], address=address[:64], at=now))
-        audit.record("login_failed", "users", str(user.id) if user else "", {"email": email})
-        db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - 4 * policy.window))
+        signin_throttle.count_failure(email, address)
+        audit.record(
+            "login_failed",
+            "users",
+            str(user.id) if user else "",
+            {"email": email, "address": address},
+        )
         db.session.commit()
         raise BadCredentials(_("wrong e-mail or password"))
     if not user.password_hash.startswith(accounts.PASSWORD_METHOD + "$"):
@@ -91,8 +90,8 @@ def login(
     user.last_login_at = now
     audit.set_actor(audit.Actor(user.id, user.email, audit.current_actor().source))
     audit.record("login", "users", str(user.id))
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
     db.session.commit()
+    signin_throttle.forget_failures(email, address)
     return user
 
 

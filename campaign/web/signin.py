@@ -33,7 +33,10 @@ def login() -> ResponseReturnValue:
         page = render_template(
             "auth/login.html", email=email, problem=exc.detail, next=request.form.get("next")
         )
-        return page, exc.status
+        headers: dict[str, str] = {}
+        if isinstance(exc, auth_service.TooManyAttempts):
+            headers["Retry-After"] = str(exc.retry_after)
+        return page, exc.status, headers
     # A fresh session: nothing from before signing in (a planted value, an old token) stays.
     session.clear()
     login_user(user)
