@@ -32,11 +32,14 @@ install: $(VENV)/.installed $(CATALOGUES) pdf-libs
 install-test: $(VENV)/.installed-test $(CATALOGUES) pdf-libs
 
 # WeasyPrint (the phase reports' PDF) draws text with Debian's Pango.
+# WeasyPrint needs Pango, and HarfBuzz's subset library to embed fonts (without it, it warns on
+# every PDF, which the tests treat as an error).
 pdf-libs:
-	@ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || { \
+	@{ ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' && \
+	   ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0'; } || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
-	    apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
-	  else echo "Pango is not installed and this is not root: install libpango-1.0-0 and libpangoft2-1.0-0 for PDF reports"; fi; }
+	    apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
+	  else echo "Pango or HarfBuzz's subset library is missing and this is not root: install libpango-1.0-0, libpangoft2-1.0-0 and libharfbuzz-subset0 for PDF reports"; fi; }
 
 # After changing strings shown to people: extract them, then merge into both catalogues.
 messages: install
