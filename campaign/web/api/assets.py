@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import request
 from flask.views import MethodView
@@ -65,6 +65,10 @@ class PosterPatchSchema(Schema):
 
 
 class UploadFormSchema(Schema):
+    # The file is required, which the document says (campaign.web.openapi adds it): the view
+    # reads it from request.files, so the field itself cannot be required.
+    JSON_SCHEMA: ClassVar[dict[str, Any]] = {"required": ["file"]}
+
     campaign = id_field(
         metadata={"description": "The campaign's id (needed only when there are several)"}
     )

@@ -13,6 +13,7 @@ from campaign.services import clock
 from campaign.services.network_pages import local_instant, screen_timezone
 from campaign.services.overview import screen_preview
 from campaign.web.api.common import blueprint
+from campaign.web.api.schemas.common import LocalDateTime
 from campaign.web.api_access import requires
 from campaign.web.identity import current_user_required
 
@@ -26,6 +27,10 @@ def _plausible(at: datetime) -> None:
     # The engine looks up to a day past the instant: year 9999 would overflow, not answer.
     if not EARLIEST_YEAR <= at.year <= LATEST_YEAR:
         raise ValidationError(f"a date between {EARLIEST_YEAR} and {LATEST_YEAR}")
+
+
+# The document says it too (campaign.web.openapi reads `json_schema`).
+_plausible.json_schema = {"pattern": r"^(20[0-9]{2}|2100)-"}  # type: ignore[attr-defined]
 
 
 class PreviewArgs(Schema):
@@ -59,12 +64,12 @@ class PreviewItemSchema(Schema):
 class PreviewSchema(Schema):
     screen = fields.String(required=True)
     at = fields.DateTime(required=True)
-    local_time = fields.DateTime(required=True, metadata={"description": "In the hub's timezone"})
+    local_time = LocalDateTime(required=True, metadata={"description": "In the hub's timezone"})
     timezone = fields.String(
         required=True,
         metadata={"description": "The hub's IANA timezone", "example": "America/Lima"},
     )
-    valid_until = fields.DateTime(required=True)
+    valid_until = LocalDateTime(required=True)
     version = fields.String(
         required=True, metadata={"description": "The screen's playlist version (its poll's ETag)"}
     )

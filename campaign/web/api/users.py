@@ -14,7 +14,13 @@ from campaign.domain.roles import ANY, Role
 from campaign.services import accounts
 from campaign.services import auth as auth_service
 from campaign.web.api.common import blueprint, now, page_request
-from campaign.web.api.schemas.common import id_field, list_args, page_body, page_of
+from campaign.web.api.schemas.common import (
+    ApiErrorSchema,
+    id_field,
+    list_args,
+    page_body,
+    page_of,
+)
 from campaign.web.api.schemas.users import (
     CsrfSchema,
     LoginSchema,
@@ -87,7 +93,7 @@ class Tokens(MethodView):
         return auth_service.list_tokens(current_user_required())
 
     @requires(*ANY)
-    @blp.arguments(TokenInSchema)
+    @blp.arguments(TokenInSchema, required=False)
     @blp.response(201, NewTokenSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Create a personal API token; its secret is in this answer only."""
@@ -118,8 +124,19 @@ def csrf_token() -> Any:
 @public
 @blp.arguments(LoginSchema)
 @blp.response(200, UserSchema)
+@blp.alt_response(
+    429,
+    schema=ApiErrorSchema,
+    description="Too many wrong passwords for this e-mail from your address: even the right "
+    "one is refused until `Retry-After` seconds have passed",
+    headers={"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+)
 def login(data: dict[str, Any]) -> Any:
-    """Sign in with e-mail and password; starts a fresh session."""
+    """Sign in with e-mail and password; starts a fresh session.
+
+    Failures are counted per (address, e-mail) only, with growing waits, and a success clears
+    them: guessing elsewhere never locks the owner out.
+    """
     user = auth_service.login(
         data["email"], data["password"], address=request.remote_addr or "", now=now()
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, current_app, request
@@ -9,7 +11,8 @@ from flask_smorest import Blueprint, abort
 
 from campaign.extensions import limiter
 from campaign.services import clock, player
-from campaign.web.player.auth import authenticate, bearer_token, screen_key
+from campaign.web.api.common import JsonTypesParser
+from campaign.web.player.auth import ScreenRef, authenticate, bearer_token, screen_key
 from campaign.web.player.schemas import HeartbeatSchema, PlayerErrorSchema, PlaysResultSchema
 
 blp = Blueprint(
@@ -18,6 +21,7 @@ blp = Blueprint(
     url_prefix="/api/v1/player",
     description="Heartbeats and proof of play, sent by screens.",
 )
+blp.ARGUMENTS_PARSER = JsonTypesParser()
 MAX_PLAYS_BYTES = 1024 * 1024  # 1,000 plays are about 150 kB: more is not a batch we accept
 
 
@@ -36,20 +40,51 @@ def _over_the_limit() -> str:
     )
 
 
+def screen_first(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The token is checked before the body is read: a caller without one learns only that."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return view(*args, screen=authenticate(), **kwargs)
+
+    return wrapper
+
+
 @blp.post("/heartbeat")
-@blp.arguments(HeartbeatSchema)
+@screen_first
+@blp.arguments(HeartbeatSchema, required=False)
 @blp.response(204, description="Noted")
 @blp.alt_response(401, schema=PlayerErrorSchema)
 @blp.alt_response(400, schema=PlayerErrorSchema)
 @blp.doc(security=[{"screenToken": []}])
-def heartbeat(report: dict[str, Any]) -> Response:
-    """The screen is alive and plays `playing_version`; other fields are kept as player info."""
-    screen = authenticate()
+def heartbeat(report: dict[str, Any], *, screen: ScreenRef) -> Response:
+    """The screen is alive and plays `playing_version`; other fields are kept as player info.
+    The body may be left out."""
     try:
         player.record_heartbeat(screen.id, report, now=_now())
     except player.BadReport as exc:
         abort(422, message=str(exc))
     return Response(status=204)
+
+
+# A batch is judged play by play: one not of the Play shape is answered 200, in `rejected` as
+# malformed, so the document takes any item and names the shape a play should have.
+_BATCH_DOC = {
+    "type": "object",
+    "required": ["plays"],
+    "properties": {
+        "plays": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+                "anyOf": [
+                    {"$ref": "#/components/schemas/Play"},
+                    {"description": "Anything else: rejected as malformed, with its index"},
+                ]
+            },
+        }
+    },
+}
 
 
 # Per screen (the token's hash, never the token, nor the address: a whole airport may share one);
@@ -74,10 +109,7 @@ def heartbeat(report: dict[str, Any]) -> Response:
 )
 @blp.doc(
     security=[{"screenToken": []}],
-    requestBody={
-        "required": True,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaysBatch"}}},
-    },
+    requestBody={"required": True, "content": {"application/json": {"schema": _BATCH_DOC}}},
 )
 def plays() -> dict[str, Any]:
     """Proof of play, idempotent: a play id already received counts as a duplicate. A play counts

@@ -56,12 +56,15 @@ class HeartbeatSchema(Schema):
         unknown = INCLUDE
 
     playing_version = fields.String(allow_none=True, validate=validate.Length(max=64))
-    player = fields.Raw(metadata={"description": "Player software and version"})
+    player = fields.Raw(allow_none=True, metadata={"description": "Player software and version"})
     uptime_s = fields.Float()
     free_bytes = fields.Integer()
 
 
 class PlaySchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # other keys are ignored, as in the batch
+
     id = fields.UUID(required=True, metadata={"description": "Made by the player, once per play"})
     item_id = fields.String(required=True)
     started_at = fields.DateTime(required=True, metadata={"description": "With a UTC offset"})
@@ -69,6 +72,10 @@ class PlaySchema(Schema):
 
 
 class PlaysBatchSchema(Schema):
+    class Meta:
+        # Other keys are ignored: a newer player may send more than this server reads.
+        unknown = INCLUDE
+
     plays = fields.List(
         fields.Nested(PlaySchema), required=True, validate=validate.Length(max=1000)
     )
@@ -106,3 +113,7 @@ class PlaysResultSchema(Schema):
 class PlayerErrorSchema(Schema):
     error = fields.String(required=True)
     detail = fields.String(required=True)
+    # "fields" would shadow Schema.fields, so the attribute has another name.
+    field_errors = fields.Dict(
+        data_key="fields", metadata={"description": "Per location and field, the reasons"}
+    )

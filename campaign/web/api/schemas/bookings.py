@@ -29,6 +29,10 @@ def _code(description: str, check: validate.Validator, **extra: object) -> field
     )
 
 
+# A local time of day, as the document states it (marshmallow also reads a few other spellings).
+_TIME = {"pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", "example": "18:30"}
+
+
 class BookingSchema(Schema):
     """Which message runs where and when. On a screen, the bookings playing at an instant share
     its loop by weight: each gets slots exactly in proportion to its weight (3 and 1: three slots
@@ -95,8 +99,8 @@ class BookingSchema(Schema):
             error="days like 'mon,tue,sat'",
         ),
     )
-    window_start = fields.Time(allow_none=True, load_default=None)
-    window_end = fields.Time(allow_none=True, load_default=None)
+    window_start = fields.Time(allow_none=True, load_default=None, metadata=_TIME)
+    window_end = fields.Time(allow_none=True, load_default=None, metadata=_TIME)
     weight = fields.Integer(
         load_default=1,
         validate=validate.Range(min=1, max=100),

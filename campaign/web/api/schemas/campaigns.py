@@ -11,7 +11,16 @@ from marshmallow.exceptions import ValidationError
 
 from campaign.domain.model import FundingStatus, PartnerRole
 from campaign.services import clock, phase_lifecycle
-from campaign.web.api.schemas.common import COLOUR, HTTPS, ID, LANG, SLUG, patch_of, text
+from campaign.web.api.schemas.common import (
+    COLOUR,
+    HTTPS,
+    ID,
+    LANG,
+    MONEY_PATTERN,
+    SLUG,
+    patch_of,
+    text,
+)
 
 _ID_LIST = {"type": "array", "items": {"type": "integer"}}
 _PER_LANGUAGE = {"keys": fields.String(validate=LANG), "values": text(300)}
@@ -37,6 +46,10 @@ def phase_day(value: date | None) -> None:
         raise ValidationError(f"must be a day from {FIRST_DAY} to {LAST_DAY}")
 
 
+# The document says it too (campaign.web.openapi reads `json_schema`): years 1970 to 2999.
+phase_day.json_schema = {"pattern": r"^(19[7-9][0-9]|2[0-9]{3})-"}  # type: ignore[attr-defined]
+
+
 def _budget(value: Decimal | None) -> None:
     # A plain function: a Range on a Decimal would put strings into the OpenAPI bounds.
     if value is not None and not 0 <= value < 10**12:
@@ -50,7 +63,10 @@ class CampaignSchema(Schema):
     names = fields.Dict(required=True, validate=validate.Length(min=1, max=10), **_PER_LANGUAGE)
     slogans = fields.Dict(load_default=dict, validate=validate.Length(max=10), **_PER_LANGUAGE)
     languages = fields.List(
-        fields.String(validate=LANG), required=True, validate=validate.Length(min=1, max=5)
+        fields.String(validate=LANG),
+        required=True,
+        validate=validate.Length(min=1, max=5),
+        metadata={"uniqueItems": True},
     )
     background = fields.String(load_default="#0B3D91", validate=COLOUR)
     foreground = fields.String(load_default="#FFFFFF", validate=COLOUR)
@@ -124,7 +140,7 @@ class PhaseSchema(Schema):
         allow_none=True,
         load_default=None,
         as_string=True,
-        metadata={"type": "string", "example": "1500.00"},
+        metadata={"type": "string", "example": "1500.00", "pattern": MONEY_PATTERN},
         validate=_budget,
     )
     currency = fields.String(load_default="USD", validate=validate.Regexp(r"^[A-Z]{3}$"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from flask_smorest import abort
@@ -14,7 +15,32 @@ LANG = validate.Regexp(r"^[a-z]{2,3}$", error="a language code like 'es'")
 COLOUR = validate.Regexp(r"^#[0-9A-Fa-f]{6}$", error="a colour like #0B3D91")
 # Ids beyond a 32-bit integer cannot exist and would overflow the database driver.
 ID = validate.Range(min=1, max=2**31 - 1)
-HTTPS = validate.Regexp(r"^(https://\S+)?$", error="an https:// link")
+# Printable ASCII: "\S" differs between Python and the document's (ECMAScript) regexes.
+HTTPS = validate.Regexp(r"^(https://[!-~]+)?$", error="an https:// link")
+# An amount as a string, as the document states it (its bound is checked by each schema).
+MONEY_PATTERN = r"^0*[0-9]{1,12}(\.[0-9]+)?$"
+
+
+class LocalDateTime(fields.DateTime):
+    """A date-time in a hub's own time, as RFC 3339 writes it: its offset in whole minutes.
+
+    Before standard time a zone's offset has seconds (Lima's was -05:08:12), which isoformat
+    writes and RFC 3339 has no way to say; the same instant is written with the offset rounded
+    to the minute instead (the clock shown moves by under 30 seconds, the instant does not)."""
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
+        if isinstance(value, datetime):
+            value = whole_minute_offset(value)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+def whole_minute_offset(value: datetime) -> datetime:
+    """The same instant with its UTC offset rounded to a whole minute (unchanged if it is)."""
+    offset = value.utcoffset()
+    if offset is None or offset.total_seconds() % 60 == 0:
+        return value
+    minutes = round(offset.total_seconds() / 60)
+    return value.astimezone(timezone(timedelta(minutes=minutes)))
 
 
 def id_field(**kwargs: Any) -> fields.Integer:

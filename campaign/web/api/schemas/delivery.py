@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from datetime import date
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from campaign.web.api.schemas.common import CODE, SLUG, FilterArgs
 
 LANGS = validate.OneOf(["es", "en"])
 
 
+def _iso_day(value: str) -> None:
+    try:
+        ok = len(value) == 10 and date.fromisoformat(value) is not None
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValidationError("a day like 2026-12-24")
+
+
 def _day(description: str, **kwargs: object) -> fields.String:
-    return fields.String(metadata={"format": "date", "description": description}, **kwargs)
+    """A day as YYYY-MM-DD (checked when read: an empty or other value is refused)."""
+    metadata = {"format": "date", "description": description}
+    return fields.String(metadata=metadata, validate=_iso_day, **kwargs)  # type: ignore[arg-type]
 
 
 def _instant(description: str, **kwargs: object) -> fields.String:

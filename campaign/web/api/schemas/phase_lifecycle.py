@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
 from campaign.domain.model import FundingStatus
 from campaign.web.api.schemas.campaigns import phase_day
-from campaign.web.api.schemas.common import text
+from campaign.web.api.schemas.common import MONEY_PATTERN, text
 
 _CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="three capital letters, such as USD or PEN")
 _STATES = ["planned", "active", "completed", "cancelled"]
@@ -23,7 +23,7 @@ def _amount(value: Decimal | None) -> None:
 
 
 def _money(description: str = "", **kwargs: Any) -> fields.Decimal:
-    metadata = {"type": "string", "example": "45000.00"}
+    metadata = {"type": "string", "example": "45000.00", "pattern": MONEY_PATTERN}
     if description:
         metadata["description"] = description
     return fields.Decimal(places=2, as_string=True, allow_none=True, metadata=metadata, **kwargs)
@@ -74,6 +74,14 @@ class CancelSchema(Schema):
 
 
 class ResizeSchema(Schema):
+    # The rule of version_to_apply, as the document states it (campaign.web.openapi adds it).
+    JSON_SCHEMA: ClassVar[dict[str, Any]] = {
+        "anyOf": [
+            {"required": ["version"], "properties": {"version": {"type": "integer"}}},
+            {"required": ["dry_run"], "properties": {"dry_run": {"enum": [True]}}},
+        ]
+    }
+
     starts_on = fields.Date(
         load_default=None, validate=phase_day, metadata={"description": "The new first day"}
     )
