@@ -157,13 +157,11 @@ def init_app(app: Flask) -> None:
         where = f"{request.method} {mask_secrets(request.path)}"
         if failure == "locked":
             log.warning("the database was locked too long on %s", where)
-            response = error_response(
-                503,
+            return _retry_later(
                 "database_busy",
                 _("The database is busy with another change. Nothing was saved; try again."),
+                RETRY_AFTER_S,
             )
-            response.headers["Retry-After"] = str(RETRY_AFTER_S)
-            return response
         if failure == "unavailable":
             log.error(
                 "the database cannot be used on %s: %s (%s)",
@@ -171,13 +169,11 @@ def init_app(app: Flask) -> None:
                 type(exc.orig).__name__,
                 mask_secrets(str(exc.orig).splitlines()[0] if str(exc.orig) else ""),
             )
-            response = error_response(
-                503,
+            return _retry_later(
                 "database_unavailable",
                 _("The database cannot be used now. Nothing was saved; try again later."),
+                UNAVAILABLE_RETRY_AFTER_S,
             )
-            response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_S)
-            return response
         if failure == "full":
             log.error("the database's disk is full on %s", where)
             return error_response(
@@ -186,6 +182,13 @@ def init_app(app: Flask) -> None:
                 _("The server's disk is full. Nothing was saved; tell the administrator."),
             )
         return unexpected_error(exc)
+
+
+def _retry_later(error: str, detail: str, seconds: int) -> Response:
+    """503 with Retry-After: nothing was saved, and the same request may be sent again."""
+    response = error_response(503, error, detail)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _field_names(fields: object, prefix: str = "") -> list[str]:
