@@ -201,8 +201,7 @@ def hub_timeline(
     `week` (default: this week at the hub), walked with the screens' own engine from one loop to
     the next (each loop lasts until its `valid_until`). Only this hub is read and built; a hub
     the user may not see is answered as an unknown one."""
-    visible = bool(hub_code) and may_see_hub(user, hub_code or "")
-    loaded = load_hub_networks(hub_code) if hub_code and visible else []
+    loaded = load_hub_networks(hub_code) if hub_code and may_see_hub(user, hub_code) else []
     if not loaded:
         return Timeline(None, (), None, week or now.date(), (), (), ())
     networks = {network.campaign.slug: network for _, network in loaded}
