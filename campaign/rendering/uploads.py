@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import threading
 import warnings
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 
-from PIL import ExifTags, Image, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from campaign.rendering.refusals import UploadRejected
 
@@ -277,6 +280,23 @@ def _encode(im: Image.Image, fmt: str) -> bytes:
     return out.getvalue()
 
 
+_STRICT_DECODING = threading.Lock()
+
+
+@contextmanager
+def _truncated_files_refused() -> Iterator[None]:
+    """Decode with Pillow refusing truncated files, whatever the process set: WeasyPrint, once
+    imported (for the PDF reports), sets ImageFile.LOAD_TRUNCATED_IMAGES for everyone, and a
+    half-uploaded JPEG would then be stored padded with grey. Uploads take turns here."""
+    with _STRICT_DECODING:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def process_upload(
     data: bytes,
     *,
@@ -303,7 +323,7 @@ def process_upload(
             params={"size": size, "limit": limit},
         )
     width = height = 0  # unknown until the header is read
-    with warnings.catch_warnings():
+    with _truncated_files_refused(), warnings.catch_warnings():
         # Pillow's own bomb check warns first: make that an error, here only. Other warnings
         # (a corrupt EXIF block, say) are moot: every metadata block is dropped anyway.
         warnings.simplefilter("ignore")

@@ -92,6 +92,15 @@ def test_truncated_jpeg_is_422():
     assert "damaged or incomplete" in err.message
 
 
+def test_truncated_jpeg_is_422_after_the_pdf_library_is_loaded(monkeypatch):
+    # WeasyPrint sets this for the whole process when the PDF reports import it.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    err = rejected(hostile.truncated_jpeg())
+    assert err.status == 422
+    assert "damaged or incomplete" in err.message
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as the process had it
+
+
 def test_png_text_chunk_bomb_is_422():
     bomb = hostile.png_text_bomb()
     assert len(bomb) < 20_000
