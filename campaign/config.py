@@ -139,6 +139,13 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PLAYS_RATE_LIMIT": "60 per minute",
         "PLAY_CLOCK_SKEW_S": 120,
         "PLAY_TRANSITION_S": 1.5,
+        # Pairing a new player by a short code: how long a code lasts, how many may wait at once
+        # (which bounds the odds of guessing one), new codes per address and wrong codes per
+        # manager.
+        "PAIRING_CODE_MINUTES": 10,
+        "PAIRING_MAX_PENDING": 1000,
+        "PAIRING_RATE_LIMIT": "10 per minute",
+        "PAIRING_ATTEMPT_LIMIT": "10 per minute",
         # Partner preview links: how long a new one lasts, and the longest a manager may choose.
         "PREVIEW_LINK_DAYS": 30,
         "PREVIEW_LINK_MAX_DAYS": 180,

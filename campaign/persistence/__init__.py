@@ -10,6 +10,8 @@ def load_models() -> None:
         media,
         messages,
         network,
+        pairings,
+        play_counts,
         player,
         posters,
         previews,

@@ -15,7 +15,7 @@ from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.campaigns import Campaign as CampaignRow
 from campaign.persistence.network import Hub, Screen, Zone
-from campaign.services import places, rejected_plays
+from campaign.services import places, play_counts, rejected_plays
 from campaign.services.errors import NotFound, ServiceError
 from campaign.services.network_scope import may_see_hub, scoped
 from campaign.services.overview import ScreenView, screen_preview
@@ -76,6 +76,7 @@ class ScreenLine:
     hub: Hub
     health: Health
     rejected: Rejected = field(default_factory=Rejected)  # its plays rejected lately
+    counted: int = 0  # its plays of the last REJECTED_DAYS reported only as counts
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,11 @@ def screen_line(code: str, now: datetime, user: User | None = None) -> ScreenLin
     row = screen_by_code(code, user)
     versions = current_versions([code], now)
     rejected = _rejected([row.id], now).get(row.id, Rejected())
-    return ScreenLine(row, row.zone, row.zone.hub, health(row, versions[code], now), rejected)
+    counted = play_counts.counted_plays([row.id], now - timedelta(days=REJECTED_DAYS))
+    return ScreenLine(
+        row, row.zone, row.zone.hub, health(row, versions[code], now), rejected,
+        counted.get(row.id, 0),
+    )  # fmt: skip
 
 
 # --- changing ---------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ API_PUBLIC_CHANGE = Access(PASS, PASS, PASS, PASS, 401, PASS, reason="signing in
 LINK = "a partner preview link: the signed token is the key (404 tampered, 410 expired)"
 FEED = "a calendar feed: the signed token is the key, for calendar apps that cannot sign in"
 DOCS = "the API's reference, public like the API's list of routes"
-STATIC = "the pages' and the kiosk's scripts, styles and pictures"
+STATIC = "the pages' and the web player's scripts, styles and pictures"
 
 ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/"): PAGE_ANY,
@@ -229,6 +229,20 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/player/heartbeat"): Access(
         401, 401, 401, 401, PASS, 401, reason="a screen's token only", writes="a heartbeat"
     ),
+    ("POST", "/api/v1/player/pairings"): Access(
+        PASS,
+        PASS,
+        PASS,
+        PASS,
+        PASS,
+        PASS,
+        reason="a new player has no token yet: it asks for a pairing code to show",
+        writes="a pairing code, for the player to show",
+    ),
+    ("POST", "/api/v1/player/pairings/claim"): Access(
+        PASS, PASS, PASS, PASS, PASS, PASS, reason="the pairing's secret is the key"
+    ),
+    ("POST", "/api/v1/player/play-counts"): PLAYER_REPORT,
     ("GET", "/api/v1/player/playlist"): PLAYER_READ,
     ("POST", "/api/v1/player/plays"): PLAYER_REPORT,
     ("GET", "/api/v1/preview-links"): API_READ_STAFF,
@@ -289,7 +303,6 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/hubs/open"): FORM_STAFF,
     ("GET", "/hubs/overview"): PAGE_ANY,
     ("GET", "/hubs/overview.csv"): PAGE_ANY,
-    ("GET", "/kiosk/static/<path:filename>"): public(STATIC),
     ("POST", "/language"): Access(
         PASS, PASS, PASS, PASS, CSRF, CSRF, reason="choosing the language before signing in"
     ),
@@ -341,7 +354,9 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/p/<token>/screens/<code>"): public(LINK),
     ("GET", "/phases/<int:phase_id>/press-kit"): PAGE_ANY,
     ("GET", "/phases/<int:phase_id>/press-kit.zip"): PAGE_ANY,
-    ("GET", "/play"): public("the kiosk player: its screen's token stays in the URL fragment"),
+    ("GET", "/play"): public("the first player's address, sent on to /player/ (fragment kept)"),
+    ("GET", "/player/"): public("the web player: a token in the URL fragment, or a pairing code"),
+    ("GET", "/player/<path:filename>"): public(STATIC),
     ("GET", "/posters"): PAGE_ANY,
     ("GET", "/posters/<int:poster_id>"): PAGE_ANY,
     ("POST", "/posters/<int:poster_id>"): FORM_STAFF,
@@ -379,6 +394,8 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/screens/<code>/rotate"): FORM_STAFF,
     ("GET", "/screens/new"): PAGE_STAFF,
     ("POST", "/screens/new"): FORM_STAFF,
+    ("GET", "/screens/pair"): PAGE_STAFF,
+    ("POST", "/screens/pair"): FORM_STAFF,
     ("GET", "/static/<path:filename>"): public(STATIC),
     ("GET", "/zones/<int:zone_id>"): PAGE_ANY,
     ("GET", "/zones/<int:zone_id>/edit"): PAGE_STAFF,
@@ -644,7 +661,7 @@ def key_of(rule: str, name: str) -> str:
     if name == "token":
         return "feed_token" if rule.startswith("/calendar/") else "link_token"
     if name == "filename":
-        if rule.startswith("/kiosk/"):
+        if rule.startswith("/player/"):
             return "kiosk_file"
         return "docs_file" if rule.startswith("/api/v1/docs") else "site_file"
     return name

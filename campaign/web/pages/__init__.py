@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
         navigation,
         network,
         overview,
+        pairing,
         partner_view,
         phase_reports,
         press_kits,
@@ -39,7 +40,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(site)
     areas = (overview, dashboard, language, account, editor, workflow, library, timetable)
     evidence = (reports, delivery, phase_reports, press_kits, preview_links, partner_view)
-    for area in (*areas, network, admin, calendars, *evidence, docs):
+    for area in (*areas, network, pairing, admin, calendars, *evidence, docs):
         app.register_blueprint(area.bp)
     navigation.init_app(app)
     vocabulary.init_app(app)

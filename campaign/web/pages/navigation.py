@@ -32,7 +32,7 @@ AREAS = (
     ("workflow.queue", _l("Review queue"), ("workflow.queue",)),
     ("library.index", _l("Posters"), ("library.",)),
     ("timetable.index", _l("Bookings"), ("timetable.",)),
-    ("network.index", _l("Screens"), ("network.",)),
+    ("network.index", _l("Screens"), ("network.", "pairing.")),
     ("reports.index", _l("Reports"), ("reports.", "delivery.", "phase_reports.")),
     (
         "admin.index",

@@ -29,13 +29,13 @@ def _now() -> Any:
     return clock.now()
 
 
-def _plays_limit() -> str:
+def plays_limit() -> str:
     return str(current_app.config["PLAYS_RATE_LIMIT"])
 
 
-def _over_the_limit() -> str:
+def over_the_limit() -> str:
     return (
-        f"This screen sent more batches of plays than its limit ({_plays_limit()}). Keep the "
+        f"This screen sent more batches of plays than its limit ({plays_limit()}). Keep the "
         "plays and send them again after Retry-After seconds."
     )
 
@@ -91,10 +91,10 @@ _BATCH_DOC = {
 # a request without a token is answered 401 and counts against nothing.
 @blp.post("/plays")
 @limiter.limit(
-    _plays_limit,
+    plays_limit,
     key_func=screen_key,
     exempt_when=lambda: not bearer_token(),
-    error_message=_over_the_limit,
+    error_message=over_the_limit,
 )
 @blp.response(200, PlaysResultSchema, description="Counts; rejected records by index, with why")
 @blp.alt_response(400, schema=PlayerErrorSchema, description="Malformed JSON")
