@@ -256,7 +256,7 @@ def demo_command(host: str, port: int | None, new_kiosk_link: bool) -> None:
     else:
         click.echo(f"Sign in at {base}/login with your account (`campaign user add` makes one).")
     if access.token:
-        click.echo(f"Screen {access.screen} plays at {base}/play#token={access.token}")
+        click.echo(f"Screen {access.screen} plays at {base}/player/#token={access.token}")
     elif access.screen:
         since = f" (issued {access.kept_since:%Y-%m-%d %H:%M} UTC)" if access.kept_since else ""
         again = "" if port == DEFAULT_PORT else f" --port {port}"

@@ -19,6 +19,8 @@ DOCS_POLICY = (
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
+# The web player's service worker fetches the player's files and pictures from its own origin.
+WORKER_POLICY = "default-src 'none'; connect-src 'self'; frame-ancestors 'none'"
 
 
 # Screens never sign in: their requests skip the cookie session (the poll is the hot path).

@@ -71,7 +71,7 @@ def test_book_by_name_see_it_play_then_register_a_screen(
     page.locator("main form button.primary[type=submit]").click()
     page.wait_for_selector("#kiosk-url")
     kiosk_url = page.locator("#kiosk-url").input_value()
-    assert re.fullmatch(rf"{re.escape(live_server)}/play#token=\S+", kiosk_url), kiosk_url
+    assert re.fullmatch(rf"{re.escape(live_server)}/player/#token=\S+", kiosk_url), kiosk_url
     assert page.locator(".qr-box svg").count() == 1
     problems += inspect_page(page, "flow2-es-token")
     kiosk = context.new_page()

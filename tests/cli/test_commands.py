@@ -126,7 +126,7 @@ def test_demo_prints_a_first_administrator_once_and_a_kiosk_link(
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert "as demo-admin@example.org, password " in first.output
-    assert "/play#token=" in first.output
+    assert "/player/#token=" in first.output
     password = first.output.split("password ")[1].split()[0]
     client = app.test_client()
     signed = client.post("/login", data={"email": "demo-admin@example.org", "password": password})

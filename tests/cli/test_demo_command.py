@@ -24,7 +24,7 @@ def cli(demo: Flask) -> FlaskCliRunner:
 
 
 def _token(output: str) -> str:
-    found = re.search(r"/play#token=(\S+)", output)
+    found = re.search(r"/player/#token=(\S+)", output)
     assert found, output
     return found.group(1)
 
@@ -70,7 +70,7 @@ def test_the_links_follow_the_port_option(cli: FlaskCliRunner) -> None:
     result = cli.invoke(args=["demo", "--port", "8080"])
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8080/login" in result.output
-    assert "http://127.0.0.1:8080/play#token=" in result.output
+    assert "http://127.0.0.1:8080/player/#token=" in result.output
     kept = cli.invoke(args=["demo", "--port", "8080"])
     assert "campaign demo --new-kiosk-link --port 8080" in kept.output
     assert ":5000" not in result.output + kept.output
@@ -88,7 +88,7 @@ def test_the_links_follow_the_port_environment_variable(
         loaded = runner.invoke(args=["load", "--no-prepare", str(DEMO_PLAN)])
         assert loaded.exit_code == 0, loaded.output
         result = runner.invoke(args=["demo"])
-        assert "http://127.0.0.1:8123/play#token=" in result.output
+        assert "http://127.0.0.1:8123/player/#token=" in result.output
         assert runner.invoke(args=["demo", "--port", "9000"]).output.count(":9000/") == 1
     finally:
         with app.app_context():

@@ -132,7 +132,7 @@ def test_registering_shows_the_token_once_and_it_plays(manager: FlaskClient) -> 
     assert answer.status_code == 201 and answer.headers["Cache-Control"] == "no-store"
     page = html(answer)
     token = token_of(page)
-    assert f"http://localhost/play#token={token}" in page
+    assert f"http://localhost/player/#token={token}" in page
     assert '<svg viewBox="0 0' in page and 'class="qr"' in page
     assert token not in html(manager.get("/screens/LIM-ARR-09"))
     assert token not in html(manager.get("/screens"))
