@@ -102,7 +102,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Management API: JSON bodies are small; uploads have their own, larger limit.
         "API_MAX_BODY_BYTES": 256 * 1024,
         # Wrong passwords per (address, e-mail) pair, stacked Flask-Limiter limits: each spent
-        # one makes the pair wait until it resets (services/signin_throttle.py).
+        # one makes the pair wait until it resets (services/auth.py, services/failure_throttle.py).
         "LOGIN_THROTTLE": "5 per minute; 10 per 15 minutes; 20 per hour; 40 per day",
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted
         # (werkzeug's ProxyFix). 0, the default: none, those headers are ignored. Set it to the

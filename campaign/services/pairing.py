@@ -7,27 +7,24 @@ import io
 import logging
 import math
 import secrets
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from limits import RateLimitItem, parse_many
 from sqlalchemy import delete, func, select, update
 
 from campaign.domain.roles import STAFF
-from campaign.extensions import db, limiter
+from campaign.extensions import db
 from campaign.persistence.accounts import User
 from campaign.persistence.network import Hub, Screen, Zone
 from campaign.persistence.pairings import ScreenPairing
 from campaign.services import audit, places
 from campaign.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from campaign.services.failure_throttle import FailureThrottle, TooManyAttempts
 from campaign.services.network_scope import scoped
 
 log = logging.getLogger(__name__)
@@ -88,15 +85,6 @@ class UsedCode(Conflict):
 
 class UnknownScreen(NotFound):
     pass
-
-
-class TooManyAttempts(ServiceError):
-    status = 429
-    code = "too_many_requests"
-
-    def __init__(self, detail: str, retry_after: int) -> None:
-        super().__init__(detail)
-        self.retry_after = retry_after
 
 
 class TooManyPending(ServiceError):
@@ -347,63 +335,18 @@ def _refusal(row: ScreenPairing | None, now: datetime) -> ServiceError | None:
     return None
 
 
-# --- failed guesses, per user (as services/signin_throttle.py counts wrong passwords) ---------
-
-
-@lru_cache(maxsize=8)
-def _parse(limits: str) -> tuple[RateLimitItem, ...]:
-    return tuple(parse_many(limits))
-
-
-def _limits() -> tuple[RateLimitItem, ...]:
-    return _parse(str(_setting("PAIRING_ATTEMPT_LIMIT")))
-
-
-def _key(user: User) -> tuple[str, str]:
-    return ("pairing", str(user.id))
-
-
-T = TypeVar("T")
-
-
-def _guarded(action: Callable[[], T], fallback: T) -> T:
-    """A dead rate-limit store lets managers pair unthrottled if RATELIMIT_SWALLOW_ERRORS says
-    so, as Flask-Limiter does for its own limits."""
-    try:
-        return action()
-    except Exception:
-        if not current_app.config.get("RATELIMIT_SWALLOW_ERRORS", False):
-            raise
-        log.exception("pairing throttling skipped: the rate limit storage failed")
-        return fallback
+# --- failed guesses, per user (unknown, expired or used codes; PAIRING_ATTEMPT_LIMIT) ----------
+ATTEMPTS = FailureThrottle("pairing", "PAIRING_ATTEMPT_LIMIT")
 
 
 def seconds_to_wait(user: User) -> int:
     """0 if the user may try a code now, else the seconds until they may."""
-    if not limiter.enabled:
-        return 0
-    key = _key(user)
-
-    def resets() -> list[float]:
-        strategy = limiter.limiter
-        return [
-            strategy.get_window_stats(item, *key).reset_time
-            for item in _limits()
-            if not strategy.test(item, *key)
-        ]
-
-    spent = _guarded(resets, [])
-    if not spent:
-        return 0
-    # The storage's reset times are its wall clock (time.time), not the app's settable clock.
-    return max(1, math.ceil(max(spent) - time.time()))
+    return ATTEMPTS.seconds_to_wait(str(user.id))
 
 
 def count_failure(user: User) -> None:
-    """One more wrong, expired or used code entered by the user, against every limit."""
-    if limiter.enabled:
-        key = _key(user)
-        _guarded(lambda: [limiter.limiter.hit(item, *key) for item in _limits()], [])
+    """One more wrong, expired or used code entered by the user."""
+    ATTEMPTS.count_failure(str(user.id))
 
 
 def _wait_text(seconds: int) -> str:

@@ -106,19 +106,20 @@ class Rejection:
         }
 
 
-def _parse_instant(value: object) -> datetime:
+def parse_instant(value: object, name: str = "started_at") -> datetime:
+    """A reported instant, in UTC; ValueError says what is wrong with the field `name`."""
     if not isinstance(value, str):
-        raise ValueError("started_at must be an ISO 8601 string")
+        raise ValueError(f"{name} must be an ISO 8601 string")
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError("started_at is not an ISO 8601 instant") from None
+        raise ValueError(f"{name} is not an ISO 8601 instant") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("started_at needs a UTC offset (e.g. 'Z' or '-05:00')")
+        raise ValueError(f"{name} needs a UTC offset (e.g. 'Z' or '-05:00')")
     try:
         return moment.astimezone(UTC)
     except OverflowError:
-        raise ValueError("started_at is out of range") from None
+        raise ValueError(f"{name} is out of range") from None
 
 
 def parse_play(record: object, index: int = 0) -> Play:
@@ -134,7 +135,7 @@ def parse_play(record: object, index: int = 0) -> Play:
         raise ValueError("item_id must be a non-empty string of at most 200 characters")
     if not item_id.isprintable():
         raise ValueError("item_id must not contain control characters")
-    started_at = _parse_instant(record.get("started_at"))
+    started_at = parse_instant(record.get("started_at"))
     duration = record.get("duration_s")
     if isinstance(duration, bool) or not isinstance(duration, int | float):
         raise ValueError("duration_s must be a number")
@@ -163,7 +164,7 @@ def malformed(record: object, index: int, detail: str) -> Rejection:
         play_id = None
     item = fields.get("item_id")
     try:
-        started_at: datetime | None = _parse_instant(fields.get("started_at"))
+        started_at: datetime | None = parse_instant(fields.get("started_at"))
     except ValueError:
         started_at = None
     duration = fields.get("duration_s")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -15,6 +15,7 @@ from campaign.domain.item_ids import parse_item_id
 from campaign.extensions import db
 from campaign.persistence.play_counts import PlayCount
 from campaign.services import served_versions
+from campaign.services.play_checks import parse_instant
 
 MAX_COUNTS = 200  # a request; a player sends a few at a time
 MAX_PLAYS_AN_HOUR = 3600  # one a second, more than any loop shows
@@ -29,17 +30,6 @@ class CountsResult:
     accepted: int = 0
     duplicates: int = 0
     rejected: list[dict[str, object]] = field(default_factory=list)  # {index, detail}
-
-
-def _instant(record: dict[str, Any], name: str) -> datetime:
-    value = record.get(name)
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.utcoffset() is None:
-        raise ValueError(f"{name} must be an ISO 8601 instant with a UTC offset")
-    return moment.astimezone(UTC)
 
 
 def _row(record: object, served: set[str], skew: timedelta, now: datetime) -> dict[str, Any]:
@@ -58,7 +48,9 @@ def _row(record: object, served: set[str], skew: timedelta, now: datetime) -> di
         raise ValueError(f"plays must be a whole number from 1 to {MAX_PLAYS_AN_HOUR}")
     if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds <= 3600:
         raise ValueError("seconds must be a number more than 0 and at most 3600")
-    hour, first, last = (_instant(record, name) for name in ("hour", "first", "last"))
+    hour, first, last = (
+        parse_instant(record.get(name), name) for name in ("hour", "first", "last")
+    )
     if hour != hour.replace(minute=0, second=0, microsecond=0):
         raise ValueError("hour must be the start of a UTC hour")
     if not hour <= first <= last < hour + timedelta(hours=1):
