@@ -4,7 +4,7 @@ import { Api } from "./api.js";
 import { PairingView, pairScreen } from "./pairing.js";
 import { Player } from "./player.js";
 import { Stage } from "./stage.js";
-import { Store } from "./store.js";
+import { MemoryStore, Store } from "./store.js";
 
 const debug = new URLSearchParams(location.search).has("debug");
 
@@ -33,7 +33,10 @@ function showDebug(player) {
 
 async function boot() {
   registerWorker();
-  const store = await Store.open();
+  const store = await Store.open().catch((error) => {
+    console.warn("no IndexedDB: nothing is kept across a reload", error);
+    return new MemoryStore();
+  });
   const fragment = new URLSearchParams(location.hash.slice(1));
   if (fragment.has("token") || fragment.has("pair")) {
     if (fragment.get("token")) await store.set("token", fragment.get("token"));

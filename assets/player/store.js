@@ -93,3 +93,49 @@ export class Store {
     this.db.close();
   }
 }
+
+// The same calls in memory, for a browser that refuses IndexedDB: the player still plays and
+// reports, but keeps nothing across a reload.
+export class MemoryStore {
+  constructor() {
+    this.settings = new Map();
+    this.records = new Map();
+    this.next = 1;
+  }
+
+  async get(key) {
+    return this.settings.get(key);
+  }
+
+  async set(key, value) {
+    this.settings.set(key, value);
+  }
+
+  async remove(key) {
+    this.settings.delete(key);
+  }
+
+  async addRecords(records) {
+    for (const record of records) this.records.set(this.next++, record);
+  }
+
+  async oldest(limit, accept = () => true) {
+    const found = [];
+    for (const [key, value] of this.records) {
+      if (found.length >= limit) break;
+      if (accept(value)) found.push({ key, value });
+    }
+    return found;
+  }
+
+  async replaceRecords(keys, records = []) {
+    for (const key of keys) this.records.delete(key);
+    await this.addRecords(records);
+  }
+
+  async countRecords() {
+    return this.records.size;
+  }
+
+  close() {}
+}

@@ -28,10 +28,11 @@ self.addEventListener("activate", (event) => {
 
 async function shellFile(request) {
   const cache = await caches.open(SHELL);
+  let timer;
   try {
     const response = await Promise.race([
       fetch(request),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("slow")), NETWORK_WAIT_MS)),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error("slow")), NETWORK_WAIT_MS); }),
     ]);
     if (response.ok) {
       await cache.put(request, response.clone());
@@ -39,6 +40,8 @@ async function shellFile(request) {
     }
   } catch (error) {
     // Unreachable or slow: the kept copy below.
+  } finally {
+    clearTimeout(timer);
   }
   const kept = await cache.match(request, { ignoreSearch: true });
   if (kept) return kept;

@@ -97,12 +97,14 @@ def test_rolling_up_keeps_every_play_as_a_count(modules) -> None:
     assert result["kept"] and result["ids"] == 4
 
 
-def test_a_queue_short_of_storage_rolls_plays_up_instead_of_dropping_them(modules) -> None:
+@pytest.mark.parametrize("kind", ["indexeddb", "memory"])
+def test_a_queue_short_of_storage_rolls_plays_up_instead_of_dropping_them(modules, kind) -> None:
+    # The memory store stands in where a browser refuses IndexedDB: the same queue on it.
     result = modules.evaluate(
-        """async () => {
-            const { Store } = await import("/player/store.js");
+        """async (kind) => {
+            const { MemoryStore, Store } = await import("/player/store.js");
             const { PlayQueue } = await import("/player/queue.js");
-            const store = await Store.open("queue-short-of-room");
+            const store = kind === "memory" ? new MemoryStore() : await Store.open("short");
             let full = false;  // the storage estimate says the disk is nearly full from play 40 on
             const queue = new PlayQueue(store, {
                 estimate: async () => ({ usage: full ? 99 : 0, quota: 100 }), reserveBytes: 10,
@@ -115,11 +117,17 @@ def test_a_queue_short_of_storage_rolls_plays_up_instead_of_dropping_them(module
             }
             const singles = await store.oldest(Infinity, (r) => r.kind === "play");
             const { counts } = await queue.counts(Infinity);
-            return { singles: singles.length, counted: counts.reduce((n, c) => n + c.plays, 0) };
-        }"""
+            const batch = await queue.nextBatch(500);
+            await queue.acknowledge(batch.keys);
+            return { singles: singles.length, counted: counts.reduce((n, c) => n + c.plays, 0),
+                     batch: batch.plays.length, left: await queue.length(), counts: counts.length };
+        }""",
+        kind,
     )
     assert result["singles"] < 60 and result["counted"] > 0
     assert result["singles"] + result["counted"] == 60
+    # A batch is single plays only; once acknowledged, only the counts are left to send.
+    assert result["batch"] == result["singles"] and result["left"] == result["counts"]
 
 
 def test_the_queue_holds_fourteen_days_of_plays(modules) -> None:
@@ -227,3 +235,51 @@ def test_pictures_are_kept_by_their_hash_and_the_unused_removed(modules) -> None
     assert result["afterRefusal"] == ["/assets/a.png", "/assets/b.png"]
     assert result["done"] is True and result["again"] == ["/assets/c.png"]  # b was kept already
     assert result["left"] == ["/assets/b.png", "/assets/c.png"]  # a, no longer used, is gone
+
+
+def test_the_reporter_sends_plays_then_counts_and_keeps_what_was_not_acknowledged(
+    modules,
+) -> None:
+    result = modules.evaluate(
+        """async () => {
+            const { MemoryStore } = await import("/player/store.js");
+            const { PlayQueue } = await import("/player/queue.js");
+            const { Reporter } = await import("/player/reporter.js");
+            const store = new MemoryStore();
+            const estimate = async () => ({ usage: 0, quota: 1e9 });
+            const queue = new PlayQueue(store, { estimate });
+            const play = (n) => ({ kind: "play", id: `p${n}`, item_id: "a",
+                                   started_at: `2026-11-28T17:00:0${n}.000Z`, duration_s: 1 });
+            await store.addRecords([
+                { kind: "count", id: "c1", item_id: "a", hour: "2026-11-27T10:00:00.000Z",
+                  plays: 5, seconds: 60, first: "2026-11-27T10:00:00.000Z",
+                  last: "2026-11-27T10:50:00.000Z" },
+                play(1), play(2), play(3),
+            ]);
+            const calls = [];
+            let answer = { status: 429, headers: new Headers({ "Retry-After": "7" }) };
+            const api = {
+                plays: async (plays) => {
+                    calls.push(["plays", plays.map((p) => p.id)]);
+                    return answer;
+                },
+                playCounts: async (counts) => {
+                    calls.push(["counts", counts.map((c) => c.id), "kind" in counts[0]]);
+                    return answer;
+                },
+            };
+            const reporter = new Reporter({ api, queue });
+            await reporter.send();  // the server is busy: nothing leaves the queue
+            const kept = await queue.length();
+            answer = { status: 200, headers: new Headers() };
+            await reporter.send();
+            clearTimeout(reporter.timer);
+            return { calls, kept, left: await queue.length() };
+        }"""
+    )
+    assert result["kept"] == 4 and result["left"] == 0
+    assert result["calls"] == [
+        ["plays", ["p1", "p2", "p3"]],
+        ["plays", ["p1", "p2", "p3"]],
+        ["counts", ["c1"], False],
+    ]
