@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,27 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+# S3's rule for bucket names: 3 to 63 lowercase letters, digits, dots and hyphens.
+_BUCKET = re.compile(r"\A[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z")
+
+
+def picture_bucket(value: str) -> tuple[str, str] | None:
+    """(bucket, prefix) of a PICTURE_STORAGE value; None when empty (pictures in ASSET_DIR).
+
+    Raises ValueError for anything but empty or `s3://bucket[/prefix]`.
+    """
+    if not value:
+        return None
+    rest = value.removeprefix("s3://")
+    bucket, _, prefix = rest.partition("/")
+    if rest == value or not _BUCKET.match(bucket) or "//" in rest or any(c in rest for c in "?#\\"):
+        raise ValueError(
+            f"PICTURE_STORAGE (CAMPAIGN_PICTURE_STORAGE) is {value!r}: leave it empty to keep "
+            "pictures in ASSET_DIR, or give a bucket as s3://bucket or s3://bucket/prefix."
+        )
+    return bucket, prefix.strip("/")
+
+
 @dataclass(frozen=True)
 class Environment:
     """What the process was started with, read once."""
@@ -39,6 +61,9 @@ class Environment:
     smtp_password: str
     mail_from: str
     mail_to: str
+    picture_storage: str
+    s3_endpoint_url: str
+    picture_cache_dir: str
 
     @classmethod
     def read(cls) -> Environment:
@@ -57,6 +82,9 @@ class Environment:
             smtp_password=os.environ.get("CAMPAIGN_SMTP_PASSWORD", ""),
             mail_from=os.environ.get("CAMPAIGN_MAIL_FROM", ""),
             mail_to=os.environ.get("CAMPAIGN_MAIL_TO", ""),
+            picture_storage=os.environ.get("CAMPAIGN_PICTURE_STORAGE", "").strip(),
+            s3_endpoint_url=os.environ.get("CAMPAIGN_S3_ENDPOINT_URL", "").strip(),
+            picture_cache_dir=os.environ.get("CAMPAIGN_PICTURE_CACHE_DIR", "").strip(),
         )
 
 
@@ -74,6 +102,16 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # a new empty database (migrations and tests create theirs; engine.py opens it mode=rw).
         "DATABASE_MUST_EXIST": False,
         "ASSET_DIR": instance / "assets",
+        # Where pictures (slides, posters and their renditions) are kept. Empty, the default:
+        # the directory ASSET_DIR (which may be a shared mount, e.g. NFS, for several nodes).
+        # "s3://bucket/optional/prefix": an S3-compatible bucket (needs the `s3` extra); each
+        # node then serves them from its own PICTURE_CACHE_DIR (empty: ASSET_DIR), fetching a
+        # missing one from the bucket. Credentials and region: boto3's own environment
+        # variables and files (AWS_ACCESS_KEY_ID, AWS_DEFAULT_REGION, ~/.aws/...), never here.
+        "PICTURE_STORAGE": env.picture_storage,
+        "PICTURE_CACHE_DIR": env.picture_cache_dir,
+        # The S3-compatible service's address (MinIO, Ceph...); empty: AWS itself.
+        "S3_ENDPOINT_URL": env.s3_endpoint_url,
         "PORT": env.port,
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "MAX_UPLOAD_PIXELS": 40_000_000,
@@ -155,4 +193,5 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     if "SECRET_KEY" not in overrides:
         config["SECRET_KEY"] = _secret_key(instance)
     config.update(overrides)
+    picture_bucket(config["PICTURE_STORAGE"])  # a bad value stops the app here, not at a poll
     return config

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from campaign.extensions import db
 from campaign.persistence.posters import Poster
 from campaign.rendering.refusals import ScreenClass
-from campaign.rendering.store import AssetStore
+from campaign.rendering.store import PictureStore
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def load_posters(live_versions: dict[int, str]) -> dict[tuple[str, str], PosterR
 
 
 def draw_poster(
-    store: AssetStore, poster: PosterRef, classes: list[ScreenClass], background: str
+    store: PictureStore, poster: PosterRef, classes: list[ScreenClass], background: str
 ) -> dict[ScreenClass, Picture] | None:
     """Render a poster for screen classes (its source decoded once) and store each picture as
     JPEG; None, with no new file left, if that fails."""

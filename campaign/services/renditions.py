@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from campaign.config import picture_bucket
 from campaign.domain.model import (
     CAMPAIGN_CARD_KEY,
     Campaign,
@@ -31,7 +32,8 @@ from campaign.persistence.media import Rendition
 from campaign.persistence.player import insert_ignoring
 from campaign.persistence.queries import live_version, to_partner
 from campaign.rendering.refusals import ScreenClass, SlideNotLegible
-from campaign.rendering.store import AssetStore
+from campaign.rendering.s3_store import S3Store, make_client
+from campaign.rendering.store import CONTENT_TYPES, AssetStore, PictureStore
 from campaign.services.generation import bump_generation
 from campaign.services.poster_renditions import (
     Picture,
@@ -43,7 +45,6 @@ from campaign.services.poster_renditions import (
 
 log = logging.getLogger(__name__)
 
-CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 # Part of every fingerprint: change it when slides are drawn differently, and they are remade.
 RENDERER = "text-slide/1"
 LANG_LABELS = {"es": "Español", "en": "English"}
@@ -72,8 +73,23 @@ class Asset:
         return f"/assets/{self.sha256}.{self.ext}"
 
 
-def asset_store() -> AssetStore:
-    return AssetStore(Path(current_app.config["ASSET_DIR"]))
+_S3_CLIENT = "campaign.s3_client"
+
+
+def asset_store() -> PictureStore:
+    """The configured picture store: the directory ASSET_DIR, or the PICTURE_STORAGE bucket."""
+    config = current_app.config
+    bucket = picture_bucket(config.get("PICTURE_STORAGE") or "")
+    if bucket is None:
+        return AssetStore(Path(config["ASSET_DIR"]))
+    endpoint = config.get("S3_ENDPOINT_URL") or None
+    # One client per app (made on first use, never at import: boto3 loads only when used);
+    # clients are safe to share between threads, and each costs a connection pool to make.
+    found = current_app.extensions.get(_S3_CLIENT)
+    if found is None or found[0] != endpoint:
+        found = current_app.extensions[_S3_CLIENT] = (endpoint, make_client(endpoint))
+    cache_dir = Path(config.get("PICTURE_CACHE_DIR") or config["ASSET_DIR"])
+    return S3Store(found[1], bucket[0], bucket[1], cache_dir)
 
 
 def fingerprint(

@@ -27,9 +27,9 @@ def collect_unreferenced(now: datetime, grace: timedelta = GRACE) -> int:
     named = referenced_files()
     cutoff = (now - grace).timestamp()
     removed = 0
-    for path in sorted(store.root.glob("??/*.*")):
-        sha256, _, ext = path.name.partition(".")
-        if (sha256, ext) in named or path.stat().st_mtime > cutoff:
+    # The store lists itself: the directory's files, or the bucket's objects.
+    for sha256, ext, last_used in list(store.stored()):
+        if (sha256, ext) in named or last_used > cutoff:
             continue
         if store.delete(sha256, ext):
             removed += 1
