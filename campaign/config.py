@@ -112,6 +112,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PICTURE_CACHE_DIR": env.picture_cache_dir,
         # The S3-compatible service's address (MinIO, Ceph...); empty: AWS itself.
         "S3_ENDPOINT_URL": env.s3_endpoint_url,
+        # Published playlists (services/publishing.py): each screen's poll answer written as a
+        # file under PUBLISH_DIR (empty: off) for nginx or a CDN to serve at PUBLISH_URL, and
+        # rewritten by the scheduler every PUBLISH_INTERVAL_S when content or validity moved.
+        "PUBLISH_DIR": os.environ.get("CAMPAIGN_PUBLISH_DIR", ""),
+        "PUBLISH_URL": os.environ.get("CAMPAIGN_PUBLISH_URL", "/published"),
+        "PUBLISH_INTERVAL_S": float(os.environ.get("CAMPAIGN_PUBLISH_INTERVAL_S", "2")),
         "PORT": env.port,
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "MAX_UPLOAD_PIXELS": 40_000_000,

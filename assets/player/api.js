@@ -20,6 +20,12 @@ export class Api {
     return this.request("/playlist", { headers: version ? { "If-None-Match": `"${version}"` } : {} });
   }
 
+  // The playlist as published for a static server (its `published_url`): no token goes there;
+  // `etag` is the ETag that URL last gave, so an unchanged file is a 304.
+  published(url, etag) {
+    return fetch(url, { cache: "no-store", headers: etag ? { "If-None-Match": etag } : {} });
+  }
+
   plays(plays) {
     return this.request("/plays", { method: "POST", body: { plays } });
   }

@@ -37,7 +37,7 @@ export class Player {
     const saved = await this.store.get("playlist");
     if (saved) this.loop.offer(saved);
     this.poller = new Poller({
-      api: this.api, version: saved && saved.version,
+      api: this.api, version: saved && saved.version, published: (saved && saved.published_url) || null,
       accept: (playlist) => this.accept(playlist),
       onStatus: (status) => this.setStatus(status),
     });

@@ -67,6 +67,17 @@ class _Jobs:
     def run(self, job: str) -> None:
         tasks.run(self.app, job, self.clock(), self.node)
 
+    def publish(self) -> None:
+        """Every second or two: not recorded in job_runs (that would be 40,000 rows a day),
+        only logged; `campaign jobs once publish-playlists` runs it recorded."""
+        try:
+            done = tasks.publish_playlists(self.app, self.clock())
+        except Exception:
+            log.exception("publishing the playlists failed; the next run tries again")
+            return
+        if done.summary():
+            log.info("job publish-playlists: %s", done.summary())
+
     def nightly(self, job: str) -> None:
         """A nightly job runs for the night it belongs to, however late it starts."""
         tasks.run(self.app, job, last_nightly(self.clock(), self.hour, self.timezone), self.node)
@@ -162,6 +173,15 @@ def add_jobs(
         name="mark silent screens offline",
         next_run_time=now,
     )
+    if app.config.get("PUBLISH_DIR", ""):  # publishing is on
+        scheduler.add_job(
+            jobs.publish,
+            "interval",
+            seconds=float(app.config.get("PUBLISH_INTERVAL_S", 2)),
+            id="publish-playlists",
+            name="publish the playlists that changed",
+            next_run_time=now,
+        )
     for job, what in zip(NIGHTLY_JOBS, ("roll up the plays", "back up the database"), strict=True):
         nightly = CronTrigger(hour=jobs.hour, minute=0, timezone=ZoneInfo(jobs.timezone))
         scheduler.add_job(

@@ -23,6 +23,7 @@ from campaign.services import (
     job_runs,
     phase_lifecycle,
     playback,
+    publishing,
     reminders,
     rollup,
     storage,
@@ -110,6 +111,12 @@ def mark_offline_screens(app: Flask, at: datetime) -> Any:
         return connectivity.sweep(at)
 
 
+def publish_playlists(app: Flask, at: datetime) -> publishing.PublishRun:
+    """Republish the playlists changed since the last run; remove those of revoked tokens."""
+    with _as_scheduler(app):
+        return publishing.publish_all(at)
+
+
 def roll_up_plays(app: Flask, at: datetime) -> rollup.RollupResult:
     """Remake the plays' daily roll-up for the complete days before `at`."""
     with _as_scheduler(app):
@@ -128,6 +135,7 @@ TASKS: dict[str, Callable[[Flask, datetime], Any]] = {
     "phase-transitions": phase_transitions,
     "reminders": send_reminders,
     "offline-screens": mark_offline_screens,
+    "publish-playlists": publish_playlists,
     "nightly-rollup": roll_up_plays,
     "nightly-backup": back_up_database,
 }

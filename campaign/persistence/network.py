@@ -67,6 +67,9 @@ class Screen(db.Model):
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     token_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     token_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Names the screen's published playlist file (services/publishing.py): made with each token,
+    # cleared with its revocation; as secret as a URL that gives the playlist without the token.
+    publish_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     playing_version: Mapped[str | None] = mapped_column(String(64))
     player_info: Mapped[dict[str, object] | None] = mapped_column(JSON)

@@ -25,8 +25,9 @@ from campaign.services.spreadsheet_csv import text_cell
 
 SOURCES = ("web", "api", "cli", "scheduler", "system")
 REDACTED = "[redacted]"
-# Secrets are recorded as changed, never with their value.
-_SECRET_COLUMNS = {"password_hash", "token_hash", "nonce"}  # nonce: half of a feed URL
+# Secrets are recorded as changed, never with their value. nonce: half of a feed URL;
+# publish_id: the address of a screen's published playlist.
+_SECRET_COLUMNS = {"password_hash", "token_hash", "nonce", "publish_id"}
 # Player heartbeats and usage stamps change every few seconds: noise, not decisions.
 _IGNORED_COLUMNS = {"last_seen_at", "playing_version", "player_info", "last_used_at"}
 # Play records are reports from screens, kept in their own table; not edits by anyone.

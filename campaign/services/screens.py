@@ -12,6 +12,7 @@ from sqlalchemy import select
 from campaign.domain.model import Orientation
 from campaign.extensions import db
 from campaign.persistence.network import Hub, Screen, Zone
+from campaign.services import publishing
 from campaign.services.errors import Conflict, Invalid, NotFound
 
 TOKEN_BYTES = 32
@@ -63,6 +64,7 @@ def add_screen(
         language_policy=language_policy,
         token_hash=digest,
         token_issued_at=now,
+        publish_id=publishing.new_publish_id(),
     )
     db.session.add(screen)
     db.session.commit()
@@ -70,13 +72,17 @@ def add_screen(
 
 
 def issue_token(code: str, *, now: datetime) -> str:
-    """Rotate a screen's token: the old one stops working at once."""
+    """Rotate a screen's token: the old one stops working at once, and so does the published
+    playlist of the old one (a new publish id comes with the new token)."""
     screen = db.session.scalar(select(Screen).filter_by(code=code))
     if screen is None:
         raise NotFound(f"unknown screen {code!r}")
+    old_publish_id = screen.publish_id
     token, screen.token_hash = new_token()
     screen.token_issued_at, screen.token_revoked_at = now, None
+    screen.publish_id = publishing.new_publish_id()
     db.session.commit()
+    publishing.unpublish(old_publish_id)
     return token
 
 
@@ -84,8 +90,10 @@ def revoke_token(code: str, *, now: datetime) -> None:
     screen = db.session.scalar(select(Screen).filter_by(code=code))
     if screen is None:
         raise NotFound(f"unknown screen {code!r}")
-    screen.token_hash, screen.token_revoked_at = None, now
+    old_publish_id = screen.publish_id
+    screen.token_hash, screen.token_revoked_at, screen.publish_id = None, now, None
     db.session.commit()
+    publishing.unpublish(old_publish_id)
 
 
 @dataclass(frozen=True)
@@ -94,13 +102,16 @@ class ScreenRef:
 
     id: int
     code: str
+    publish_id: str | None = None  # names its published playlist (services/publishing.py)
 
 
 def screens_by_token_hash() -> dict[str, ScreenRef]:
     """Every screen with a live token, by the token's hash (`hash_token`)."""
     rows = db.session.execute(
-        select(Screen.token_hash, Screen.id, Screen.code).where(
+        select(Screen.token_hash, Screen.id, Screen.code, Screen.publish_id).where(
             Screen.token_hash.is_not(None), Screen.token_revoked_at.is_(None)
         )
     )
-    return {token_hash: ScreenRef(id, code) for token_hash, id, code in rows}
+    return {
+        token_hash: ScreenRef(id, code, publish_id) for token_hash, id, code, publish_id in rows
+    }

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app
 
-from campaign.services import served_versions
+from campaign.services import publishing, served_versions
 from campaign.services.clock import clock_of
 from campaign.services.generation import current_generation
 from campaign.services.last_good_answers import KeptAnswer, LastGoodAnswers
 from campaign.services.playback import NoCampaign, Playback, ScreenPlaylist
+from campaign.services.poll_answers import JITTER, Answer, build_answer, poll_after
 from campaign.services.screens import ScreenRef, hash_token, screens_by_token_hash
 
-JITTER = 0.2  # poll_after_s is the base interval ± 20 %, so a fleet spreads its polls
 CHECK_EVERY_S = 1.0  # how often a process reads the generation counter
 # Answers kept per process: one per screen polling this worker; a bound, not a working size.
 MAX_ANSWERS = 20_000
@@ -33,17 +31,16 @@ MAX_UNNOTED = 8
 OUTAGE_RETRY_S = 5.0
 _EXTENSION = "campaign.player"
 
-__all__ = ["Answer", "NoCampaign", "PlayerCache", "ScreenRef", "cache"]
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A screen's prebuilt playlist response."""
-
-    version: str
-    etag: str
-    body: bytes
-    valid_until: datetime
+__all__ = [
+    "JITTER",
+    "Answer",
+    "NoCampaign",
+    "PlayerCache",
+    "ScreenRef",
+    "build_answer",
+    "cache",
+    "poll_after",
+]
 
 
 @dataclass(frozen=True)
@@ -66,6 +63,8 @@ class PlayerCache:
     screen's plays are checked against; one the database would not take is kept off the fast
     path and noted again at the screen's next poll. Each token's answer is also kept on disk
     (`last_good`), written when its version changes, to answer while the database is unusable.
+    With publishing on, each answer built is also published for its screen (`publishing`): the
+    warm paths never write.
     """
 
     def __init__(self, app: Flask) -> None:
@@ -79,7 +78,7 @@ class PlayerCache:
         # Servings the database refused, by screen code, oldest first: kept across content
         # changes (they happened all the same), noted again at the screen's next poll.
         self.unnoted: dict[str, list[_Unnoted]] = {}
-        self.ids: tuple[dict[str, ScreenRef], dict[str, int]] | None = None  # code -> id
+        self.refs: tuple[dict[str, ScreenRef], dict[str, ScreenRef]] | None = None  # by code
         self.last_good = LastGoodAnswers(Path(app.config["PLAYER_LAST_GOOD_DIR"]))
         self.kept: dict[str, str] = {}  # token hash -> the version this process wrote to disk
         self.unusable_until = float("-inf")  # monotonic: polls skip the database until then
@@ -146,11 +145,19 @@ class PlayerCache:
             if self.playback is None:
                 self.playback = Playback()
             playlist = self.playback.screen_playlist(code, now)
-            answer = build_answer(playlist, now, current_app.config["PLAYER_POLL_SECONDS"])
+            ref = self._ref(code)
+            publish_id = None if ref is None else ref.publish_id
+            answer = build_answer(
+                playlist,
+                now,
+                current_app.config["PLAYER_POLL_SECONDS"],
+                publishing.published_url(publish_id),
+            )
             if len(self.answers) >= MAX_ANSWERS:
                 self.answers = {}
             self.answers[code] = answer
             self._note(code, playlist, now)
+            publishing.publish(publish_id, answer, now)  # if changed; never fails the poll
         return self._keep(token, answer)
 
     def _keep(self, token: str | None, answer: Answer) -> Answer:
@@ -212,14 +219,20 @@ class PlayerCache:
                 self.unnoted[code] = [replace(s, retry_at=retry_at) for s in left]
                 return
 
-    def _screen_id(self, code: str) -> int | None:
+    def _ref(self, code: str) -> ScreenRef | None:
+        """The screen `code` as the tokens read name it (None: not read, or no live token)."""
         tokens = self.tokens
-        if tokens is not None:
-            ids = self.ids
-            if ids is None or ids[0] is not tokens:  # made again whenever the tokens are read
-                ids = self.ids = (tokens, {ref.code: ref.id for ref in tokens.values()})
-            if code in ids[1]:
-                return ids[1][code]
+        if tokens is None:
+            return None
+        refs = self.refs
+        if refs is None or refs[0] is not tokens:  # made again whenever the tokens are read
+            refs = self.refs = (tokens, {ref.code: ref for ref in tokens.values()})
+        return refs[1].get(code)
+
+    def _screen_id(self, code: str) -> int | None:
+        ref = self._ref(code)
+        if ref is not None:
+            return ref.id
         return served_versions.screen_id_for(code)
 
 
@@ -230,29 +243,3 @@ def cache(app: Flask | None = None) -> PlayerCache:
     if found is None:
         found = app.extensions[_EXTENSION] = PlayerCache(app)
     return found  # type: ignore[no-any-return]
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def poll_after(code: str, version: str, base: int) -> int:
-    """The base interval ± JITTER, fixed for a screen and version so a cached body stays valid."""
-    fraction = int.from_bytes(hashlib.sha256(f"{code}/{version}".encode()).digest()[:4]) / 2**32
-    return max(1, round(base * (1 - JITTER + 2 * JITTER * fraction)))
-
-
-def build_answer(playlist: ScreenPlaylist, now: datetime, poll_seconds: int) -> Answer:
-    """A screen's playlist as the poll's body (docs/player-protocol.md), built once."""
-    code, version = playlist.screen.code, playlist.version
-    body = {
-        "screen": playlist.screen_json(),
-        "version": version,
-        "generated_at": _stamp(now),
-        "valid_until": _stamp(playlist.valid_until),
-        "poll_after_s": poll_after(code, version, poll_seconds),
-        "items": [shown.as_json() for shown in playlist.items],
-        "fallback": [shown.as_json() for shown in playlist.fallback],
-    }
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    return Answer(version, f'"{version}"', data, playlist.valid_until)

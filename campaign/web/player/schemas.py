@@ -49,6 +49,15 @@ class PlaylistSchema(Schema):
     poll_after_s = fields.Integer(required=True, validate=validate.Range(min=1))
     items = fields.List(fields.Nested(PlaylistItemSchema), required=True)
     fallback = fields.List(fields.Nested(PlaylistItemSchema), required=True)
+    published_url = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Where this same answer is published as a static file (no token; "
+            "poll it with If-None-Match on its own ETag; 404 once the token is revoked or "
+            "rotated: poll this API again). Absent when the server does not publish. Not "
+            "part of `version`."
+        },
+    )
 
 
 class HeartbeatSchema(Schema):
