@@ -106,7 +106,20 @@ class PlayerPage:
     def __init__(self, page, live: LiveApp) -> None:
         self.page = page
         self.live = live
-        page.clock.install(time=LIVE_NOW)
+        # Paused: the page's time moves only when a test runs it, so no item ends on its own
+        # between two steps (and durations are exact).
+        page.clock.install(time=LIVE_NOW - timedelta(seconds=1))
+        page.clock.pause_at(LIVE_NOW)
+
+    def wait_shown(self, timeout_s: float = 20) -> None:
+        """Runs the paused clock a little at a time until a slide is on screen (a start: its
+        first poll, pictures and decoding take real time too)."""
+        deadline = datetime.now(UTC) + timedelta(seconds=timeout_s)
+        while not self.page.locator("img.slide.shown").count():
+            if datetime.now(UTC) > deadline:
+                raise AssertionError("no slide was shown")
+            self.page.clock.run_for(100)
+            self.page.wait_for_timeout(50)
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.page.evaluate("Date.now()") / 1000, UTC)
@@ -132,13 +145,24 @@ class PlayerPage:
     def queued(self) -> int:
         return self.page.evaluate("() => window.campaignPlayer.queue.length()")
 
-    def drain(self, steps: int = 60, seconds: float = 5) -> int:
-        """Lets the clock run until the play queue is empty (or `steps` are spent): its length."""
-        for _ in range(steps):
+    def drain(self, tries: int = 50) -> int:
+        """Has the player send what it has queued, now (the clock stays put: no new play is
+        made meanwhile), until its queue is empty or `tries` are spent: the queue's length."""
+        for _ in range(tries):
+            self.page.evaluate("() => window.campaignPlayer.reporter.send()")
             if self.queued() == 0:
                 return 0
-            self.run(seconds)
+            self.page.wait_for_timeout(100)
         return self.queued()
+
+    def run_until_stored(self, plays: int, seconds: float = 5, steps: int = 100) -> int:
+        """Lets the clock run until the server has stored `plays` plays: how many it has."""
+        for _ in range(steps):
+            stored = self.live.plays()[0]
+            if stored >= plays:
+                return stored
+            self.run(seconds)
+        return self.live.plays()[0]
 
 
 def until(check, page, timeout_s: float = 15) -> None:

@@ -63,9 +63,16 @@ def test_a_new_screen_is_paired_by_its_code_and_plays(browser, live: LiveApp) ->
         if screen.page.locator("img.slide.shown").count():
             break
         screen.page.wait_for_timeout(100)
-    screen.page.wait_for_selector("img.slide.shown", timeout=15000)
+    screen.wait_shown()
     assert screen.page.locator("#pairing").is_hidden()
-    assert screen.page.evaluate("() => window.campaignPlayer.api.token").startswith("")
+    token = screen.page.evaluate("() => window.campaignPlayer.api.token")
+    assert len(token) >= 32  # the screen's own token, kept in IndexedDB, not in the URL
+    assert (
+        screen.page.evaluate(
+            "async () => (await (await import('/player/store.js')).Store.open()).get('token')"
+        )
+        == token
+    )
     assert "token" not in screen.page.url
 
     # The same code cannot pair a second time.
