@@ -12,16 +12,17 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tempfile
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from campaign.services.atomic_files import TEMPORARY_SUFFIX as _TEMPORARY
+from campaign.services.atomic_files import write_atomically
+
 log = logging.getLogger(__name__)
 
 SUFFIX = ".answer"
-_TEMPORARY = ".tmp"
 _TEMPORARY_MAX_AGE_S = 60.0  # older: left by a writer that died; younger: one writing now
 _KEY = re.compile(r"[0-9a-f]{64}")  # a token's hash (screens.hash_token), nothing else
 
@@ -48,22 +49,14 @@ class LastGoodAnswers:
 
     def save(self, key: str, answer: KeptAnswer) -> bool:
         """Keep `answer` for the token hashed `key`; False (logged) if the disk refuses."""
-        path = self._path(key)
-        temporary = None
         try:
             if not self._made:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 self._made = True
-            fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=_TEMPORARY)
-            with os.fdopen(fd, "wb") as out:
-                out.write(answer.etag.encode("ascii") + b"\n" + answer.body)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, path)
+            data = answer.etag.encode("ascii") + b"\n" + answer.body
+            write_atomically(self.folder, self._path(key), data)
         except OSError as exc:
             log.warning("a screen's last good answer was not kept: %s", exc.strerror or exc)
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
             return False
         return True
 

@@ -8,7 +8,6 @@ import logging
 import os
 import re
 import secrets
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.persistence.network import Screen
+from campaign.services.atomic_files import TEMPORARY_SUFFIX as _TEMPORARY
+from campaign.services.atomic_files import write_atomically
 from campaign.services.generation import current_generation
 from campaign.services.playback import NoCampaign, Playback
 from campaign.services.poll_answers import Answer, build_answer, stamp
@@ -43,7 +44,6 @@ DEFAULT_URL = "/published"
 # After the generation moves the job compares every file with its answer on disk this many
 # runs: a web process still on the previous generation (for up to a second) may have written.
 RECHECK_RUNS = 2
-_TEMPORARY = ".tmp"
 _TEMPORARY_MAX_AGE_S = 60.0  # older: left by a writer that died; younger: one writing now
 _ID = re.compile(r"[A-Za-z0-9_-]{43}")
 _EXTENSION = "campaign.publishing"
@@ -155,20 +155,11 @@ def _instant(value: str) -> datetime:
 
 
 def _write(directory: Path, path: Path, body: bytes) -> bool:
-    temporary = None
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=directory, prefix=".", suffix=_TEMPORARY)
-        with os.fdopen(fd, "wb") as out:
-            os.fchmod(out.fileno(), 0o644)  # mkstemp's 0600 would keep nginx out
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
+        write_atomically(directory, path, body, mode=0o644)  # 0600 would keep nginx out
     except OSError as exc:
         log.warning("a screen's playlist was not published: %s", exc.strerror or exc)
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
         return False
     return True
 
