@@ -19,7 +19,9 @@ from campaign.services.playback import NoCampaign, Playback, ScreenPlaylist
 from campaign.services.poll_answers import JITTER, Answer, build_answer, poll_after
 from campaign.services.screens import ScreenRef, hash_token, screens_by_token_hash
 
-CHECK_EVERY_S = 1.0  # how often a process reads the generation counter
+# How often a process reads the generation counter (one row): a change reaches the screens of
+# every node within this plus their next poll.
+CHECK_EVERY_S = 0.25
 # Answers kept per process: one per screen polling this worker; a bound, not a working size.
 MAX_ANSWERS = 20_000
 # A served version the database would not take is noted again at most this often; a screen
@@ -86,7 +88,7 @@ class PlayerCache:
         self.lock = threading.RLock()
 
     def sync(self) -> None:
-        """Drop every cache if the content generation moved (checked at most once a second)."""
+        """Drop every cache if the content generation moved (read at most every CHECK_EVERY_S)."""
         moment = self.monotonic()
         if moment - self.checked_at < CHECK_EVERY_S:
             return
