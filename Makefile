@@ -7,7 +7,7 @@ export PORT
 # One pytest worker per core (at most four); PYTEST_ARGS= runs in one process.
 PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4
 
-.PHONY: run test fuzz lint format bench bench-tools install install-test browser clean samples messages pdf-libs
+.PHONY: run test fuzz lint format bench bench-tools install install-test browser clean samples messages pdf-libs nginx cluster-test
 
 # The pages' Spanish and English catalogues, compiled from the .po files kept in the repo.
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard campaign/translations/*/LC_MESSAGES/messages.po))
@@ -73,6 +73,19 @@ format: install-test
 
 test: install-test browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory cluster-test
+
+# Debian's nginx, for the cluster recipe's fault test (deploy/nginx.conf).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
+	    { nginx -s stop || /usr/sbin/nginx -s stop; } >/dev/null 2>&1 || true; \
+	  else echo "nginx is not installed and this is not root: install it for make cluster-test"; exit 1; fi; }
+
+# Two app nodes on a throwaway PostgreSQL database behind nginx, 200 simulated players; node A is
+# changed through, killed and restarted (README, "Several app nodes"). About a minute and a half.
+cluster-test: install-test nginx
+	$(BIN)/python scripts/cluster_test.py --players 200 --json instance/cluster-test.json
 
 # The upload fuzz test at length (`make test` runs 60 examples): CAMPAIGN_FUZZ_EXAMPLES=50000 make fuzz
 CAMPAIGN_FUZZ_EXAMPLES ?= 5000
@@ -86,7 +99,7 @@ bench-tools:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
 	  else echo "wrk is not installed and this is not root: the player bench uses a Python client"; fi; }
 
-bench: install-test bench-tools
+bench: install-test bench-tools nginx
 	$(BIN)/python -m bench
 
 samples: install

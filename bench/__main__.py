@@ -16,7 +16,7 @@ RESULTS = Path(__file__).with_name("results.json")
 
 
 def _suites() -> dict[str, Callable[[], dict[str, Any]]]:
-    from bench import engine, ingest, pages, player, rendering, reports
+    from bench import cluster, engine, ingest, pages, player, rendering, reports
 
     return {
         "engine": engine.run_all,
@@ -25,6 +25,7 @@ def _suites() -> dict[str, Callable[[], dict[str, Any]]]:
         "pages": pages.run,
         "ingest": ingest.run,
         "reports": reports.run,
+        "cluster": cluster.run,
     }
 
 
