@@ -10,20 +10,16 @@ which is still a good one.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from campaign.services.atomic_files import TEMPORARY_SUFFIX as _TEMPORARY
-from campaign.services.atomic_files import write_atomically
+from campaign.services.atomic_files import remove_unkept, write_atomically
 
 log = logging.getLogger(__name__)
 
 SUFFIX = ".answer"
-_TEMPORARY_MAX_AGE_S = 60.0  # older: left by a writer that died; younger: one writing now
 _KEY = re.compile(r"[0-9a-f]{64}")  # a token's hash (screens.hash_token), nothing else
 
 
@@ -83,38 +79,5 @@ class LastGoodAnswers:
         at `read_at`, a time.time()), and temporary files left by writers that died; how many
         were removed. An answer written since `read_at` is kept: another process may have read
         a token issued meanwhile."""
-        try:
-            entries = list(os.scandir(self.folder))
-        except FileNotFoundError:
-            return 0
-        except OSError as exc:
-            log.warning("the last good answers could not be listed: %s", exc)
-            return 0
-        removed = 0
-        now = time.time()
-        for entry in entries:
-            name = entry.name
-            if name.endswith(SUFFIX):
-                stale = name.removesuffix(SUFFIX) not in valid and (
-                    read_at is None or now - _age(entry, now) < read_at  # written before
-                )
-            elif name.endswith(_TEMPORARY):
-                stale = _age(entry, now) > _TEMPORARY_MAX_AGE_S
-            else:
-                continue
-            if stale:
-                try:
-                    os.unlink(entry.path)
-                    removed += 1
-                except FileNotFoundError:
-                    pass
-                except OSError as exc:
-                    log.warning("a last good answer was not removed: %s", exc)
+        removed, _ = remove_unkept(self.folder, SUFFIX, lambda key: key in valid, read_at)
         return removed
-
-
-def _age(entry: os.DirEntry[str], now: float) -> float:
-    try:
-        return now - entry.stat().st_mtime
-    except OSError:
-        return 0.0

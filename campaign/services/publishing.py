@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import secrets
 import threading
@@ -19,8 +18,7 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.persistence.network import Screen
-from campaign.services.atomic_files import TEMPORARY_SUFFIX as _TEMPORARY
-from campaign.services.atomic_files import write_atomically
+from campaign.services.atomic_files import remove_unkept, write_atomically
 from campaign.services.generation import current_generation
 from campaign.services.playback import NoCampaign, Playback
 from campaign.services.poll_answers import Answer, build_answer, stamp
@@ -44,7 +42,6 @@ DEFAULT_URL = "/published"
 # After the generation moves the job compares every file with its answer on disk this many
 # runs: a web process still on the previous generation (for up to a second) may have written.
 RECHECK_RUNS = 2
-_TEMPORARY_MAX_AGE_S = 60.0  # older: left by a writer that died; younger: one writing now
 _ID = re.compile(r"[A-Za-z0-9_-]{43}")
 _EXTENSION = "campaign.publishing"
 
@@ -256,40 +253,10 @@ def _prune(directory: Path, ids: set[str], read_at: float, state: _State) -> int
     """Remove the files of ids not in `ids` (as read at `read_at`, a time.time()), and temporary
     files left by writers that died. A file written since `read_at` is kept: another process may
     have read a token issued meanwhile."""
-    try:
-        entries = list(os.scandir(directory))
-    except FileNotFoundError:
-        return 0
-    except OSError as exc:
-        log.warning("the published playlists could not be listed: %s", exc)
-        return 0
-    removed = 0
-    now = time.time()
-    for entry in entries:
-        name = entry.name
-        if name.endswith(SUFFIX) and _ID.fullmatch(name.removesuffix(SUFFIX)):
-            stale = name.removesuffix(SUFFIX) not in ids and _mtime(entry, now) < read_at
-        elif name.startswith(".") and name.endswith(_TEMPORARY):
-            stale = now - _mtime(entry, now) > _TEMPORARY_MAX_AGE_S
-        else:
-            continue
-        if not stale:
-            continue
-        try:
-            os.unlink(entry.path)
-            removed += 1
-        except FileNotFoundError:
-            pass
-        except OSError as exc:
-            log.warning("a published playlist was not removed: %s", exc)
-            continue
-        with state.lock:
-            state.written.pop(name.removesuffix(SUFFIX), None)
+    removed, keys = remove_unkept(
+        directory, SUFFIX, lambda key: key in ids or not _ID.fullmatch(key), read_at
+    )
+    with state.lock:
+        for key in keys:
+            state.written.pop(key, None)
     return removed
-
-
-def _mtime(entry: os.DirEntry[str], now: float) -> float:
-    try:
-        return entry.stat().st_mtime
-    except OSError:
-        return now

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign.services import last_good_answers
+from campaign.services import atomic_files
 from campaign.services.last_good_answers import KeptAnswer, LastGoodAnswers
 from campaign.services.screens import hash_token
 
@@ -34,7 +34,7 @@ def test_a_write_that_fails_midway_leaves_the_previous_answer(
     def full_disk(_fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(last_good_answers.os, "fsync", full_disk)
+    monkeypatch.setattr(atomic_files.os, "fsync", full_disk)  # where the answer is written
     assert kept.save(A, KeptAnswer('"v2"', b"new, half written")) is False
     assert kept.load(A) == KeptAnswer('"v1"', b"old")
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{A}.answer"]  # no temporary left
