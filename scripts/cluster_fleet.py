@@ -1,10 +1,11 @@
 """The simulated players of `make cluster-test`: each polls through nginx, plays its first item
-every two seconds and reports its plays until the server has acknowledged them."""
+every two seconds and reports its plays every ten until the server has acknowledged them."""
 
 from __future__ import annotations
 
 import http.client
 import json
+import random
 import threading
 import time
 import uuid
@@ -95,7 +96,14 @@ class Player:
 
 
 class Fleet:
-    """The players, each on its own thread: a poll every half second, a play every two."""
+    """The players, each on its own thread: a poll every half second, a play every two, a report
+    every ten. Each starts at its own moment, as screens switched on one by one do: a fleet in
+    lockstep would send 200 reports in the same instant, every time (the reference web player
+    reports every 15 s)."""
+
+    POLL_S = 0.5
+    PLAY_EVERY = 4  # polls
+    REPORT_EVERY = 20  # polls
 
     def __init__(self, tokens: list[str], port: int) -> None:
         self.players = [Player(token, port) for token in tokens]
@@ -103,14 +111,18 @@ class Fleet:
         self.threads = [threading.Thread(target=self._run, args=(p,)) for p in self.players]
 
     def _run(self, player: Player) -> None:
-        step = 0
+        jitter = random.Random(player.token)
+        if self.stop.wait(jitter.uniform(0, self.POLL_S)):
+            return
+        step = jitter.randrange(self.REPORT_EVERY)
         while not self.stop.is_set():
             player.poll()
-            if step % 4 == 3:
+            if step % self.PLAY_EVERY == 0:
                 player.play()
+            if step % self.REPORT_EVERY == 0:
                 player.report()
             step += 1
-            self.stop.wait(0.5)
+            self.stop.wait(self.POLL_S)
         deadline = time.monotonic() + 30  # what is still pending goes before the player stops
         while not player.report() and time.monotonic() < deadline:
             time.sleep(0.5)

@@ -28,6 +28,10 @@ ADMIN_URL = os.environ.get("CLUSTER_POSTGRES", "postgresql://postgres@127.0.0.1:
 ZONE = ("LIM", "ARR")
 BOOKING = "arrivals-tourism"  # booked on LIM/ARR: a change to it reaches every player's loop
 REDIS_DB = 13
+# One gunicorn worker per node: this machine's two cores also run PostgreSQL, nginx, both
+# schedulers and the players, and more workers would each build every answer again after a
+# change (on a node of its own, give `campaign serve` a worker or two per core).
+WORKERS = 1
 
 
 def free_port() -> int:
@@ -102,7 +106,12 @@ class Cluster:
     def start_node(self, name: str) -> None:
         log = (self.work / f"node-{name}.log").open("ab")
         self.nodes[name] = subprocess.Popen(
-            [*CAMPAIGN, "serve", "--host", "127.0.0.1", "--port", str(self.ports[name])],
+            [
+                *CAMPAIGN,
+                "serve",
+                *("--host", "127.0.0.1", "--port", str(self.ports[name])),
+                *("--workers", str(WORKERS)),
+            ],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -242,8 +251,9 @@ with app.app_context():
     return made["tokens"], made["api"]
 
 
-def change_booking(port: int, api: str) -> None:
-    """A manager changes the arrivals booking through this node's own port."""
+def change_booking(port: int, api: str) -> float:
+    """A manager changes the arrivals booking through this node's own port; the monotonic
+    instant the change was sent (the booking read before it is not counted)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     headers = {"Authorization": f"Bearer {api}", "Content-Type": "application/json"}
     connection.request("GET", "/api/v1/bookings?per_page=100", headers=headers)
@@ -254,10 +264,12 @@ def change_booking(port: int, api: str) -> None:
     found = listed["items"]
     booking = next(b for b in found if b["key"] == BOOKING)
     change = {"version": booking["version"], "weight": booking["weight"] + 3}
+    sent_at = time.monotonic()
     connection.request("PATCH", f"/api/v1/bookings/{booking['id']}", json.dumps(change), headers)
     response = connection.getresponse()
     if response.status != 200:
         raise AssertionError(f"the change was refused: {response.status} {response.read()!r}")
+    return sent_at
 
 
 def get(port: int, path: str, token: str | None = None, method: str = "GET"):  # type: ignore[no-untyped-def]
@@ -338,7 +350,11 @@ def log_length(cluster: Cluster) -> int:
 
 
 def run(players: int) -> dict[str, object]:
-    figures: dict[str, object] = {"players": players, "cores": os.cpu_count()}
+    figures: dict[str, object] = {
+        "players": players,
+        "cores": os.cpu_count(),
+        "workers_per_node": WORKERS,
+    }
     with tempfile.TemporaryDirectory(prefix="campaign-cluster-") as folder:
         # nginx's workers run as another user than its master (root, here): they must be able
         # to reach the published files.
@@ -373,8 +389,7 @@ def scenario(cluster: Cluster, fleet: Fleet, api: str) -> dict[str, object]:
     # 1. A change through node A reaches every player through nginx.
     time.sleep(2)
     before = {id(p): p.versions[-1][1] for p in fleet.players}
-    changed_at = time.monotonic()
-    change_booking(cluster.ports["A"], api)
+    changed_at = change_booking(cluster.ports["A"], api)
     wait_for(
         lambda: all(p.versions[-1][1] != before[id(p)] for p in fleet.players),
         20,

@@ -1,7 +1,9 @@
 """Each screen's last good poll answer on disk, to answer polls while the database is unusable.
 
 One file per screen token, named by the token's hash (the token itself is never written): the
-ETag on the first line, the body's bytes after it. Written atomically (a temporary file, fsync,
+ETag on the first line; then, where the answer was built for a content generation, a line
+`#<generation> <valid_until, epoch seconds>` (another process on that generation may serve it
+without building it again); then the body's bytes. Written atomically (a temporary file, fsync,
 os.replace), so a reader or a crash sees the previous answer or the new one, never half of one.
 The folder's rename is not fsynced: after a power cut a screen may get its answer before last,
 which is still a good one.
@@ -13,6 +15,7 @@ import logging
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from campaign.services.atomic_files import remove_unkept, write_atomically
@@ -23,12 +26,18 @@ SUFFIX = ".answer"
 _KEY = re.compile(r"[0-9a-f]{64}")  # a token's hash (screens.hash_token), nothing else
 
 
+_BUILT = re.compile(rb"#(\d{1,18}) (\d{1,12})")  # generation, valid_until (epoch seconds)
+
+
 @dataclass(frozen=True)
 class KeptAnswer:
-    """A poll answer as kept on disk."""
+    """A poll answer as kept on disk; with the content generation it was built for and its
+    valid_until, where known."""
 
     etag: str
     body: bytes
+    generation: int | None = None
+    valid_until: datetime | None = None
 
 
 class LastGoodAnswers:
@@ -49,7 +58,11 @@ class LastGoodAnswers:
             if not self._made:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 self._made = True
-            data = answer.etag.encode("ascii") + b"\n" + answer.body
+            built = b""
+            if answer.generation is not None and answer.valid_until is not None:
+                until = int(answer.valid_until.timestamp())
+                built = b"#%d %d\n" % (answer.generation, until)
+            data = answer.etag.encode("ascii") + b"\n" + built + answer.body
             write_atomically(self.folder, self._path(key), data)
         except OSError as exc:
             log.warning("a screen's last good answer was not kept: %s", exc.strerror or exc)
@@ -65,7 +78,15 @@ class LastGoodAnswers:
         etag, newline, body = data.partition(b"\n")
         if not newline or not etag:
             return None
-        return KeptAnswer(etag.decode("ascii", errors="replace"), body)
+        tag = etag.decode("ascii", errors="replace")
+        if not body.startswith(b"#"):  # kept without its generation (or by an earlier release)
+            return KeptAnswer(tag, body)
+        line, newline, rest = body.partition(b"\n")
+        built = _BUILT.fullmatch(line)
+        if not newline or built is None:
+            return None
+        until = datetime.fromtimestamp(int(built[2]), UTC)
+        return KeptAnswer(tag, rest, int(built[1]), until)
 
     def forget(self, key: str) -> None:
         """Remove what is kept for the token hashed `key` (it is no longer valid)."""

@@ -121,8 +121,8 @@ def publish(
 ) -> Published:
     """Publish the screen's answer at `now` unless the file already says the same (the same
     version, its valid_until not passed and not later than the answer's). This process
-    remembers what it wrote; with `verify` (or an id it has not written) the file on disk is
-    read instead. A disk that refuses is logged, never raised."""
+    remembers what it wrote; with `verify`, or when that differs, the file on disk is read
+    instead. A disk that refuses is logged, never raised."""
     directory = folder()
     if publish_id is None or directory is None:
         return Published(False, None)
@@ -130,14 +130,21 @@ def publish(
     assert new is not None, "an answer has a valid_until"
     state = _state()
     path = _path(directory, publish_id)
+
+    def says_the_same(kept: tuple[str, str] | None) -> bool:
+        return kept is not None and kept[0] == new[0] and stamp(now) < kept[1] <= new[1]
+
     with state.lock:
         known = None if verify else state.written.get(publish_id)
-        if known is None:
+        if not says_the_same(known):
+            # Another process may have published this answer since (after a content change
+            # every worker builds each of its screens' answers): a read costs less than a
+            # synced write.
             try:
                 known = _kept(path.read_bytes())
             except OSError:
                 known = None
-        if known is not None and known[0] == new[0] and stamp(now) < known[1] <= new[1]:
+        if known is not None and says_the_same(known):
             state.written[publish_id] = known
             return Published(False, _instant(known[1]))
         if not _write(directory, path, answer.body):
@@ -220,6 +227,7 @@ def publish_all(now: datetime) -> PublishRun:
     verify = state.rechecks > 0
     poll_seconds = int(current_app.config["PLAYER_POLL_SECONDS"])
     written = published = 0
+    wrote: list[str] = []
     try:
         for code, publish_id in sorted(live.items()):
             due = state.due.get(publish_id)
@@ -236,6 +244,8 @@ def publish_all(now: datetime) -> PublishRun:
             answer = build_answer(playlist, now, poll_seconds, published_url(publish_id))
             done = publish(publish_id, answer, now, verify=verify)
             written += done.written
+            if done.written:
+                wrote.append(publish_id)
             # Rebuilt when the file's own valid_until passes (None: the disk refused; next run).
             if done.valid_until is not None:
                 state.due[publish_id] = done.valid_until
@@ -243,10 +253,24 @@ def publish_all(now: datetime) -> PublishRun:
     except NoCampaign:  # the poll answers 404: no file should say otherwise
         live = {}
     state.rechecks = max(0, state.rechecks - 1)
+    if wrote:
+        live = _revoked_meanwhile(wrote, live)
     ids = set(live.values())
     state.due = {key: due for key, due in state.due.items() if key in ids}
     removed = _prune(directory, ids, read_at, state)
     return PublishRun(published, written, removed)
+
+
+def _revoked_meanwhile(wrote: list[str], live: dict[str, str]) -> dict[str, str]:
+    """Remove what this run wrote for tokens revoked while it ran (their `unpublish` may have
+    come before the write); the screens still live. Read again after the writes, so a token
+    revoked later has its own `unpublish` after them."""
+    db.session.commit()  # the run's reads end here: what follows sees the revocations since
+    still = set(_live_ids().values())
+    for publish_id in wrote:
+        if publish_id not in still:
+            unpublish(publish_id)
+    return {code: key for code, key in live.items() if key in still}
 
 
 def _prune(directory: Path, ids: set[str], read_at: float, state: _State) -> int:

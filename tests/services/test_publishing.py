@@ -111,6 +111,25 @@ def test_revoking_removes_the_file_and_the_job_does_not_bring_it_back(
     assert len(_files(published)) == 1 and not (published / f"{publish_id}.json").exists()
 
 
+def test_a_token_revoked_while_the_job_runs_does_not_keep_its_file(
+    demo: Flask, published, tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    read = publishing._live_ids
+    revoked: list[str] = []
+
+    def revoked_once_read() -> dict[str, str]:
+        live = read()
+        if not revoked:  # as another process would, after this run read the screens
+            revoked.append(live["LIM-DEP-01"])
+            screens.revoke_token("LIM-DEP-01", now=NOW)
+        return live
+
+    monkeypatch.setattr(publishing, "_live_ids", revoked_once_read)
+    assert tasks.run(demo, "publish-playlists", NOW).ok
+    assert not (published / f"{revoked[0]}.json").exists()
+    assert len(_files(published)) == 1  # the other screen's file is there
+
+
 def test_with_publishing_off_the_job_does_nothing_and_is_not_scheduled(
     demo: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

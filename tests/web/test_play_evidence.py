@@ -6,6 +6,7 @@ import logging
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -179,6 +180,40 @@ def test_a_serving_not_recorded_is_recorded_at_the_next_poll(
     fresh = plays_of(items, POLLED + timedelta(minutes=5), 3)
     assert _send(demo, token, fresh)["accepted"] == 3  # served since the first poll, as it was
     assert cache.warm_answer(token) is not None
+
+
+def test_a_version_another_worker_kept_is_not_noted_again_and_its_plays_count(
+    demo: Flask,
+) -> None:
+    (token,) = _tokens(demo, "LIM-GAT-01")
+    notes: list[str] = []
+
+    def count(_conn, _cursor, statement: str, *_args: object) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("INSERT") and "served_versions" in statement:
+            notes.append(statement)
+
+    def another_worker() -> None:  # as a process of its own: its caches empty, the same folder
+        cache = player_cache.cache(demo)
+        cache.__init__(demo)  # type: ignore[misc]  # in place: the fast path holds this one
+
+    with demo.app_context():
+        event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        items = poll(demo, token, POLLED)["items"]
+        assert len(notes) == 1
+        another_worker()
+        assert poll(demo, token, POLLED + timedelta(seconds=5))["items"] == items
+        assert len(notes) == 1  # the first worker kept and noted this version: not noted again
+        another_worker()
+        for kept in Path(demo.config["PLAYER_LAST_GOOD_DIR"]).iterdir():
+            kept.unlink()  # nothing kept for the token: this worker cannot know it was noted
+        poll(demo, token, POLLED + timedelta(seconds=10))
+        assert len(notes) == 2
+    finally:
+        with demo.app_context():
+            event.remove(db.engine, "before_cursor_execute", count)
+    clock_of(demo).set(NOW)
+    assert _send(demo, token, plays_of(items, POLLED + timedelta(minutes=1), 3))["accepted"] == 3
 
 
 def test_the_openapi_document_names_the_reasons_and_the_429(demo: Flask) -> None:

@@ -121,7 +121,7 @@ class PlayerCache:
         if self.monotonic() - self.checked_at >= CHECK_EVERY_S:
             return None
         tokens, answers = self.tokens, self.answers
-        if tokens is None or self.playback is None:
+        if tokens is None:  # dropped with the answers and the playback, in one statement
             return None
         screen = tokens.get(hash_token(token))
         answer = None if screen is None else answers.get(screen.code)
@@ -136,14 +136,18 @@ class PlayerCache:
         the `token` that asked, the answer is kept on disk whenever its version changes."""
         cached = self.answers.get(code)
         now = self.clock.now()
-        if cached is not None and now < cached.valid_until and self.playback is not None:
+        if cached is not None and now < cached.valid_until and self.tokens is not None:
             if self.unnoted and code in self.unnoted:
                 self._note_again(code)
             return self._keep(token, cached)
         with self.lock:
             cached = self.answers.get(code)  # another thread may have built it meanwhile
-            if cached is not None and now < cached.valid_until and self.playback is not None:
+            if cached is not None and now < cached.valid_until and self.tokens is not None:
                 return self._keep(token, cached)
+            shared = self._built_elsewhere(code, token, now)
+            if shared is not None:
+                self.answers[code] = shared
+                return self._keep(token, shared)
             if self.playback is None:
                 self.playback = Playback()
             playlist = self.playback.screen_playlist(code, now)
@@ -158,13 +162,14 @@ class PlayerCache:
             if len(self.answers) >= MAX_ANSWERS:
                 self.answers = {}
             self.answers[code] = answer
-            self._note(code, playlist, now)
+            if code in self.unnoted or not self._kept_already(token, answer):
+                self._note(code, playlist, now)
             publishing.publish(publish_id, answer, now)  # if changed; never fails the poll
         return self._keep(token, answer)
 
     def _keep(self, token: str | None, answer: Answer) -> Answer:
-        """Write the answer to disk if this token's kept version differs (once per process and
-        version: the warm path never comes here, and a cold one only compares two strings)."""
+        """Write the answer to disk unless this version is kept there already (looked at once per
+        process and version: the warm path never comes here, a cold one compares two strings)."""
         if token is None:
             return answer
         key = hash_token(token)
@@ -173,12 +178,44 @@ class PlayerCache:
             return answer
         # Noted even if the disk refused (logged): tried again at the next version.
         self.kept[key] = answer.version
-        if kept is None:  # a new process: another one (or this one, before) may have kept it
-            found = self.last_good.load(key)
-            if found is not None and found.etag == answer.etag:
-                return answer
-        self.last_good.save(key, KeptAnswer(answer.etag, answer.body))
+        # Another process may have kept this version already (the node's other workers, other
+        # nodes on a shared folder, this one before a restart): a read costs less than a synced
+        # write, and after a content change every worker comes here for each of its screens.
+        found = self.last_good.load(key)
+        if found is not None and found.etag == answer.etag:
+            return answer
+        self.last_good.save(
+            key, KeptAnswer(answer.etag, answer.body, self.generation, answer.valid_until)
+        )
         return answer
+
+    def _built_elsewhere(self, code: str, token: str | None, now: datetime) -> Answer | None:
+        """The answer another process (the node's other workers, another node on a shared
+        folder) built for this token on this content generation, kept on disk and still valid:
+        served as it is, for that process noted it as served and published it. Its content is
+        of that generation or a later one (the generation is read before the content)."""
+        if token is None or self.generation is None or code in self.unnoted:
+            return None
+        found = self.last_good.load(hash_token(token))
+        if found is None or found.generation != self.generation or found.valid_until is None:
+            return None
+        if now >= found.valid_until:
+            return None
+        return Answer(found.etag.strip('"'), found.etag, found.body, found.valid_until)
+
+    def _kept_already(self, token: str | None, answer: Answer) -> bool:
+        """Whether this version is kept for the token already, by this process or another (the
+        node's other workers, other nodes on a shared folder). It was noted as served when it
+        was first kept (a note the database refused is retried by the process that made it),
+        so it is not noted again: after a content change every worker builds each of its
+        screens' answers, and a note is most of what a cold answer costs."""
+        if token is None:
+            return False
+        key = hash_token(token)
+        if self.kept.get(key) == answer.version:
+            return True
+        found = self.last_good.load(key)
+        return found is not None and found.etag == answer.etag
 
     def last_good_answer(self, token: str) -> KeptAnswer | None:
         """The token's last good answer on disk (the database is not asked), or None."""
