@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from campaign.extensions import db
 from campaign.persistence.network import Screen
 from campaign.services.atomic_files import remove_unkept, write_atomically
 from campaign.services.generation import current_generation
+from campaign.services.last_good_answers import LastGoodAnswers
 from campaign.services.playback import NoCampaign, Playback
 from campaign.services.poll_answers import Answer, build_answer, stamp
 
@@ -198,29 +200,60 @@ class PublishRun:
         return f"{self.written} published, {self.removed} removed, of {self.screens} screens"
 
 
-def _live_ids() -> dict[str, str]:
-    """Every screen with a live token and a publish id: code -> publish id."""
+class _Live(NamedTuple):
+    """A screen with a live token and a publish id."""
+
+    publish_id: str
+    token_hash: str
+
+
+def _live() -> dict[str, _Live]:
+    """Every screen with a live token and a publish id, by code."""
     rows = db.session.execute(
-        select(Screen.code, Screen.publish_id).where(
+        select(Screen.code, Screen.publish_id, Screen.token_hash).where(
             Screen.token_hash.is_not(None),
             Screen.token_revoked_at.is_(None),
             Screen.publish_id.is_not(None),
         )
     )
-    return {code: publish_id for code, publish_id in rows}
+    return {code: _Live(publish_id, token_hash) for code, publish_id, token_hash in rows}
+
+
+def _published_by_a_poll(
+    directory: Path, screen: _Live, generation: int, now: datetime, kept: LastGoodAnswers
+) -> datetime | None:
+    """The valid_until of the screen's published file if it says what a poll answered on
+    `generation` (the answer kept on disk for the screen's token, tagged with it) and still
+    holds; None otherwise. A poll publishes before it keeps, so a file that a process still on
+    an earlier generation wrote over it afterwards says something else, and is built again."""
+    found = kept.load(screen.token_hash)
+    if found is None or found.generation != generation:
+        return None
+    try:
+        published = _kept(_path(directory, screen.publish_id).read_bytes())
+    except OSError:
+        return None
+    answered = _kept(found.body)
+    if published is None or answered is None or published[0] != answered[0]:
+        return None
+    return _instant(published[1]) if stamp(now) < published[1] else None
 
 
 def publish_all(now: datetime) -> PublishRun:
     """The job: republish every screen whose answer may have changed since the last run (the
     content generation moved, or its `valid_until` passed) and remove the files of ids no
-    screen has. Run twice for the same instant, it writes nothing the second time."""
+    screen has. Run twice for the same instant, it writes nothing the second time. A screen
+    whose file a poll already published on this generation is not built again: after a change
+    the screens' polls build their answers within a second, and the job would build them all
+    again at the same moment, on the same cores."""
     directory = folder()
     if directory is None:
         return PublishRun(0, 0, 0)
     read_at = time.time()
     state = _state()
     generation = current_generation()
-    live = _live_ids()
+    live = _live()
+    kept = LastGoodAnswers(Path(current_app.config["PLAYER_LAST_GOOD_DIR"]))
     if generation != state.generation:
         state.generation, state.playback, state.due = generation, None, {}
         state.rechecks = RECHECK_RUNS
@@ -229,9 +262,15 @@ def publish_all(now: datetime) -> PublishRun:
     written = published = 0
     wrote: list[str] = []
     try:
-        for code, publish_id in sorted(live.items()):
+        for code, screen in sorted(live.items()):
+            publish_id = screen.publish_id
             due = state.due.get(publish_id)
             if not verify and due is not None and now < due:
+                published += 1
+                continue
+            by_poll = _published_by_a_poll(directory, screen, generation, now, kept)
+            if by_poll is not None:
+                state.due[publish_id] = by_poll
                 published += 1
                 continue
             if state.playback is None:
@@ -255,22 +294,22 @@ def publish_all(now: datetime) -> PublishRun:
     state.rechecks = max(0, state.rechecks - 1)
     if wrote:
         live = _revoked_meanwhile(wrote, live)
-    ids = set(live.values())
+    ids = {screen.publish_id for screen in live.values()}
     state.due = {key: due for key, due in state.due.items() if key in ids}
     removed = _prune(directory, ids, read_at, state)
     return PublishRun(published, written, removed)
 
 
-def _revoked_meanwhile(wrote: list[str], live: dict[str, str]) -> dict[str, str]:
+def _revoked_meanwhile(wrote: list[str], live: dict[str, _Live]) -> dict[str, _Live]:
     """Remove what this run wrote for tokens revoked while it ran (their `unpublish` may have
     come before the write); the screens still live. Read again after the writes, so a token
     revoked later has its own `unpublish` after them."""
     db.session.commit()  # the run's reads end here: what follows sees the revocations since
-    still = set(_live_ids().values())
+    still = {screen.publish_id for screen in _live().values()}
     for publish_id in wrote:
         if publish_id not in still:
             unpublish(publish_id)
-    return {code: key for code, key in live.items() if key in still}
+    return {code: screen for code, screen in live.items() if screen.publish_id in still}
 
 
 def _prune(directory: Path, ids: set[str], read_at: float, state: _State) -> int:

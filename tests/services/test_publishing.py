@@ -114,17 +114,17 @@ def test_revoking_removes_the_file_and_the_job_does_not_bring_it_back(
 def test_a_token_revoked_while_the_job_runs_does_not_keep_its_file(
     demo: Flask, published, tokens, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    read = publishing._live_ids
+    read = publishing._live
     revoked: list[str] = []
 
-    def revoked_once_read() -> dict[str, str]:
+    def revoked_once_read() -> dict[str, publishing._Live]:
         live = read()
         if not revoked:  # as another process would, after this run read the screens
-            revoked.append(live["LIM-DEP-01"])
+            revoked.append(live["LIM-DEP-01"].publish_id)
             screens.revoke_token("LIM-DEP-01", now=NOW)
         return live
 
-    monkeypatch.setattr(publishing, "_live_ids", revoked_once_read)
+    monkeypatch.setattr(publishing, "_live", revoked_once_read)
     assert tasks.run(demo, "publish-playlists", NOW).ok
     assert not (published / f"{revoked[0]}.json").exists()
     assert len(_files(published)) == 1  # the other screen's file is there
@@ -160,3 +160,40 @@ def test_the_job_runs_from_the_command_line(demo: Flask, published, tokens) -> N
     assert result.exit_code == 0, result.output
     assert "2 published" in result.output
     assert len(_files(published)) == 2
+
+
+class _NotToBeBuilt:
+    """A playback that must not be built: the job was to take what the polls published."""
+
+    def __init__(self) -> None:
+        raise AssertionError("the job built a playlist a poll had published")
+
+
+def test_a_playlist_a_poll_published_on_this_generation_is_not_built_again(
+    demo: Flask, published, tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    # The job publishes first (and draws the slides, which moves the generation); then each
+    # screen polls and keeps its answer for the generation now current.
+    assert tasks.run(demo, "publish-playlists", NOW).ok
+    answers = {code: poll(demo, token, NOW) for code, token in tokens.items()}
+    monkeypatch.setattr(publishing, "Playback", _NotToBeBuilt)
+    done = tasks.run(demo, "publish-playlists", NOW + timedelta(seconds=1))
+    assert done.ok and done.result.screens == 2 and done.result.written == 0, done.detail
+    files = _files(published)
+    for answer in answers.values():
+        assert files[answer["published_url"].rsplit("/", 1)[1]] == answer
+
+
+def test_a_file_an_earlier_generation_wrote_over_the_polls_is_built_again(
+    demo: Flask, published, tokens
+) -> None:  # type: ignore[no-untyped-def]
+    """A process still on the previous content (for up to a quarter of a second after a change)
+    may publish its answer after a poll on the new one did: the job puts the poll's back."""
+    assert tasks.run(demo, "publish-playlists", NOW).ok  # the slides drawn, as above
+    answer = poll(demo, tokens["LIM-ARR-01"], NOW)
+    path = published / answer["published_url"].rsplit("/", 1)[1]
+    stale = {**answer, "version": "an-older-version", "items": answer["items"][1:]}
+    path.write_text(json.dumps(stale))
+    done = tasks.run(demo, "publish-playlists", NOW + timedelta(seconds=1))
+    assert done.ok and done.result.written >= 1, done.detail
+    assert json.loads(path.read_bytes())["version"] == answer["version"]

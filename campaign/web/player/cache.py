@@ -144,10 +144,12 @@ class PlayerCache:
             cached = self.answers.get(code)  # another thread may have built it meanwhile
             if cached is not None and now < cached.valid_until and self.tokens is not None:
                 return self._keep(token, cached)
-            shared = self._built_elsewhere(code, token, now)
+            # What the disk keeps for the token, read once for this cold poll.
+            found = None if token is None else self.last_good.load(hash_token(token))
+            shared = self._built_elsewhere(code, found, now)
             if shared is not None:
                 self.answers[code] = shared
-                return self._keep(token, shared)
+                return self._keep(token, shared, found)
             if self.playback is None:
                 self.playback = Playback()
             playlist = self.playback.screen_playlist(code, now)
@@ -162,14 +164,15 @@ class PlayerCache:
             if len(self.answers) >= MAX_ANSWERS:
                 self.answers = {}
             self.answers[code] = answer
-            if code in self.unnoted or not self._kept_already(token, answer):
+            if code in self.unnoted or not self._kept_already(token, answer, found):
                 self._note(code, playlist, now)
             publishing.publish(publish_id, answer, now)  # if changed; never fails the poll
-        return self._keep(token, answer)
+        return self._keep(token, answer, found)
 
-    def _keep(self, token: str | None, answer: Answer) -> Answer:
+    def _keep(self, token: str | None, answer: Answer, found: KeptAnswer | None = None) -> Answer:
         """Write the answer to disk unless this version is kept there already (looked at once per
-        process and version: the warm path never comes here, a cold one compares two strings)."""
+        process and version: the warm path never comes here, a cold one compares two strings).
+        `found` is what the disk was seen to keep, if this poll read it already."""
         if token is None:
             return answer
         key = hash_token(token)
@@ -181,7 +184,8 @@ class PlayerCache:
         # Another process may have kept this version already (the node's other workers, other
         # nodes on a shared folder, this one before a restart): a read costs less than a synced
         # write, and after a content change every worker comes here for each of its screens.
-        found = self.last_good.load(key)
+        if found is None:
+            found = self.last_good.load(key)
         if found is not None and found.etag == answer.etag:
             return answer
         self.last_good.save(
@@ -189,32 +193,29 @@ class PlayerCache:
         )
         return answer
 
-    def _built_elsewhere(self, code: str, token: str | None, now: datetime) -> Answer | None:
+    def _built_elsewhere(self, code: str, found: KeptAnswer | None, now: datetime) -> Answer | None:
         """The answer another process (the node's other workers, another node on a shared
-        folder) built for this token on this content generation, kept on disk and still valid:
-        served as it is, for that process noted it as served and published it. Its content is
-        of that generation or a later one (the generation is read before the content)."""
-        if token is None or self.generation is None or code in self.unnoted:
+        folder) built for this token on this content generation, kept on disk (`found`) and
+        still valid: served as it is, for that process noted it as served and published it. Its
+        content is of that generation or a later one (the generation is read before the content)."""
+        if found is None or self.generation is None or code in self.unnoted:
             return None
-        found = self.last_good.load(hash_token(token))
-        if found is None or found.generation != self.generation or found.valid_until is None:
+        if found.generation != self.generation or found.valid_until is None:
             return None
         if now >= found.valid_until:
             return None
         return Answer(found.etag.strip('"'), found.etag, found.body, found.valid_until)
 
-    def _kept_already(self, token: str | None, answer: Answer) -> bool:
+    def _kept_already(self, token: str | None, answer: Answer, found: KeptAnswer | None) -> bool:
         """Whether this version is kept for the token already, by this process or another (the
-        node's other workers, other nodes on a shared folder). It was noted as served when it
-        was first kept (a note the database refused is retried by the process that made it),
-        so it is not noted again: after a content change every worker builds each of its
-        screens' answers, and a note is most of what a cold answer costs."""
+        node's other workers, other nodes on a shared folder; `found` is what the disk keeps).
+        It was noted as served when it was first kept (a note the database refused is retried by
+        the process that made it), so it is not noted again: after a content change every worker
+        builds each of its screens' answers, and a note is most of what a cold answer costs."""
         if token is None:
             return False
-        key = hash_token(token)
-        if self.kept.get(key) == answer.version:
+        if self.kept.get(hash_token(token)) == answer.version:
             return True
-        found = self.last_good.load(key)
         return found is not None and found.etag == answer.etag
 
     def last_good_answer(self, token: str) -> KeptAnswer | None:
