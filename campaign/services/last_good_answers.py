@@ -2,9 +2,10 @@
 
 One file per screen token, named by the token's hash (the token itself is never written): the
 ETag on the first line; then, where the answer was built for a content generation, a line
-`#<generation> <valid_until, epoch seconds>` (another process on that generation may serve it
-without building it again); then the body's bytes. Written atomically (a temporary file, fsync,
-os.replace), so a reader or a crash sees the previous answer or the new one, never half of one.
+`#<generation> <valid_until, epoch seconds> <settings>` (another process on that generation,
+built with the same settings, may serve it without building it again); then the body's
+bytes. Written atomically (a temporary file, fsync, os.replace), so a reader or a crash sees the
+previous answer or the new one, never half of one.
 The folder's rename is not fsynced: after a power cut a screen may get its answer before last,
 which is still a good one.
 """
@@ -26,18 +27,20 @@ SUFFIX = ".answer"
 _KEY = re.compile(r"[0-9a-f]{64}")  # a token's hash (screens.hash_token), nothing else
 
 
-_BUILT = re.compile(rb"#(\d{1,18}) (\d{1,12})")  # generation, valid_until (epoch seconds)
+# generation, valid_until (epoch seconds), and the settings' digest (absent in earlier files)
+_BUILT = re.compile(rb"#(\d{1,18}) (\d{1,12})(?: ([0-9a-f]{1,64}))?")
 
 
 @dataclass(frozen=True)
 class KeptAnswer:
-    """A poll answer as kept on disk; with the content generation it was built for and its
-    valid_until, where known."""
+    """A poll answer as kept on disk; with the content generation it was built for, its
+    valid_until, and a digest of the settings that shaped its body, where known."""
 
     etag: str
     body: bytes
     generation: int | None = None
     valid_until: datetime | None = None
+    settings: str | None = None  # lowercase hex
 
 
 class LastGoodAnswers:
@@ -61,7 +64,8 @@ class LastGoodAnswers:
             built = b""
             if answer.generation is not None and answer.valid_until is not None:
                 until = int(answer.valid_until.timestamp())
-                built = b"#%d %d\n" % (answer.generation, until)
+                settings = b" " + answer.settings.encode("ascii") if answer.settings else b""
+                built = b"#%d %d%s\n" % (answer.generation, until, settings)
             data = answer.etag.encode("ascii") + b"\n" + built + answer.body
             write_atomically(self.folder, self._path(key), data)
         except OSError as exc:
@@ -86,7 +90,8 @@ class LastGoodAnswers:
         if not newline or built is None:
             return None
         until = datetime.fromtimestamp(int(built[2]), UTC)
-        return KeptAnswer(tag, rest, int(built[1]), until)
+        settings = built[3].decode("ascii") if built[3] else None
+        return KeptAnswer(tag, rest, int(built[1]), until, settings)
 
     def forget(self, key: str) -> None:
         """Remove what is kept for the token hashed `key` (it is no longer valid)."""

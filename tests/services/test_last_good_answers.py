@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,20 @@ def test_an_answer_is_kept_under_the_tokens_hash_only(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "last-good").iterdir()] == [f"{A}.answer"]
     with pytest.raises(ValueError):
         kept.save("../../etc/passwd", KeptAnswer('"v1"', b"{}"))  # only a hash names a file
+
+
+def test_what_an_answer_was_built_for_is_kept_with_it_and_older_files_still_read(
+    tmp_path: Path,
+) -> None:
+    kept = LastGoodAnswers(tmp_path / "last-good")
+    until = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
+    built = KeptAnswer('"v2"', b'{"items":[]}', 41, until, "0f3a9c")
+    assert kept.save(A, built) and kept.load(A) == built
+    # Written by the release before settings were recorded: read, its settings unknown.
+    (tmp_path / "last-good" / f"{B}.answer").write_bytes(
+        b'"v1"\n#40 %d\n{"items":[]}' % until.timestamp()
+    )
+    assert kept.load(B) == KeptAnswer('"v1"', b'{"items":[]}', 40, until, None)
 
 
 def test_a_write_that_fails_midway_leaves_the_previous_answer(

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.persistence.network import Screen
-from campaign.services import screens
+from campaign.services import playback, screens
+from campaign.web.player import cache as player_cache
 from tests.conftest import make_test_app
 from tests.web.plays_serving import PLAYLIST, auth, poll
 
@@ -155,3 +156,21 @@ def test_without_a_publish_dir_nothing_is_published(demo: Flask, tmp_path: Path)
     body = poll(demo, token, NOW)
     assert "published_url" not in body
     assert not list(tmp_path.rglob("*.json"))
+
+
+def test_an_answer_kept_by_a_process_publishing_nothing_is_not_served_by_one_that_publishes(
+    demo: Flask, tmp_path: Path
+) -> None:
+    """A node restarted with publishing turned on, beside answers its workers kept before, on
+    the same content: its screens are told where their playlists are published at once."""
+    with demo.app_context():
+        token = screens.issue_token("LIM-ARR-01", now=NOW)
+        playback.prepare_renditions(NOW)  # drawing the slides moves the generation: done first
+    assert "published_url" not in poll(demo, token, NOW)
+    demo.config["PUBLISH_DIR"] = str(tmp_path / "published")
+    cache = player_cache.cache(demo)
+    cache.__init__(demo)  # type: ignore[misc]  # in place: the fast path holds this one
+    body = poll(demo, token, NOW)
+    publish_id = _publish_id(demo, "LIM-ARR-01")
+    assert body["published_url"] == f"/published/{publish_id}.json"
+    assert json.loads((tmp_path / "published" / f"{publish_id}.json").read_bytes()) == body

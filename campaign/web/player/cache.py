@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -146,10 +147,11 @@ class PlayerCache:
                 return self._keep(token, cached)
             # What the disk keeps for the token, read once for this cold poll.
             found = None if token is None else self.last_good.load(hash_token(token))
-            shared = self._built_elsewhere(code, found, now)
+            settings = _settings_digest()
+            shared = self._built_elsewhere(code, found, now, settings)
             if shared is not None:
                 self.answers[code] = shared
-                return self._keep(token, shared, found)
+                return self._keep(token, shared, found, settings)
             if self.playback is None:
                 self.playback = Playback()
             playlist = self.playback.screen_playlist(code, now)
@@ -167,12 +169,19 @@ class PlayerCache:
             if code in self.unnoted or not self._kept_already(token, answer, found):
                 self._note(code, playlist, now)
             publishing.publish(publish_id, answer, now)  # if changed; never fails the poll
-        return self._keep(token, answer, found)
+        return self._keep(token, answer, found, settings)
 
-    def _keep(self, token: str | None, answer: Answer, found: KeptAnswer | None = None) -> Answer:
+    def _keep(
+        self,
+        token: str | None,
+        answer: Answer,
+        found: KeptAnswer | None = None,
+        settings: str | None = None,
+    ) -> Answer:
         """Write the answer to disk unless this version is kept there already (looked at once per
         process and version: the warm path never comes here, a cold one compares two strings).
-        `found` is what the disk was seen to keep, if this poll read it already."""
+        `found` is what the disk was seen to keep, if this poll read it already; `settings`, the
+        digest of the settings the answer was built with."""
         if token is None:
             return answer
         key = hash_token(token)
@@ -188,19 +197,30 @@ class PlayerCache:
             found = self.last_good.load(key)
         if found is not None and found.etag == answer.etag:
             return answer
-        self.last_good.save(
-            key, KeptAnswer(answer.etag, answer.body, self.generation, answer.valid_until)
+        kept_answer = KeptAnswer(
+            answer.etag,
+            answer.body,
+            self.generation,
+            answer.valid_until,
+            settings or _settings_digest(),
         )
+        self.last_good.save(key, kept_answer)
         return answer
 
-    def _built_elsewhere(self, code: str, found: KeptAnswer | None, now: datetime) -> Answer | None:
+    def _built_elsewhere(
+        self, code: str, found: KeptAnswer | None, now: datetime, settings: str
+    ) -> Answer | None:
         """The answer another process (the node's other workers, another node on a shared
-        folder) built for this token on this content generation, kept on disk (`found`) and
-        still valid: served as it is, for that process noted it as served and published it. Its
-        content is of that generation or a later one (the generation is read before the content)."""
+        folder) built for this token on this content generation with the same settings, kept on
+        disk (`found`) and still valid: served as it is, for that process noted it as served and
+        published it. Its content is of that generation or a later one (the generation is read
+        before the content). A process with other settings (publishing newly turned on, another
+        poll interval: a node restarted with a new configuration) builds its own."""
         if found is None or self.generation is None or code in self.unnoted:
             return None
         if found.generation != self.generation or found.valid_until is None:
+            return None
+        if found.settings != settings:
             return None
         if now >= found.valid_until:
             return None
@@ -274,6 +294,13 @@ class PlayerCache:
         if ref is not None:
             return ref.id
         return served_versions.screen_id_for(code)
+
+
+def _settings_digest() -> str:
+    """A digest of the app's settings that shape an answer's body besides the content."""
+    config = current_app.config
+    shaped_by = [config["PLAYER_POLL_SECONDS"], publishing.published_url("-")]
+    return hashlib.sha256(repr(shaped_by).encode()).hexdigest()[:16]
 
 
 def cache(app: Flask | None = None) -> PlayerCache:
