@@ -59,11 +59,18 @@ def folder() -> Path | None:
     return Path(value) if value else None
 
 
+def url_prefix() -> str | None:
+    """Where the static server gives the published playlists (PUBLISH_URL); None: off."""
+    if folder() is None:
+        return None
+    return str(current_app.config.get("PUBLISH_URL", DEFAULT_URL)).rstrip("/")
+
+
 def published_url(publish_id: str | None) -> str | None:
     """The URL the static server gives the screen's published playlist at, if it is published."""
-    if publish_id is None or folder() is None:
+    prefix = url_prefix()
+    if publish_id is None or prefix is None:
         return None
-    prefix = str(current_app.config.get("PUBLISH_URL", DEFAULT_URL)).rstrip("/")
     return f"{prefix}/{publish_id}{SUFFIX}"
 
 

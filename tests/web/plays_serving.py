@@ -19,6 +19,12 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def as_another_worker(app: Flask) -> None:
+    """Make the app's player cache as a new process's would be: empty, on the same folders."""
+    cache = player_cache.cache(app)
+    cache.__init__(app)  # type: ignore[misc]  # in place: the fast path holds this one
+
+
 def poll(app: Flask, token: str, at: datetime) -> dict[str, Any]:
     """Poll as the screen does at `at` (the app's clock is left there); its playlist."""
     clock_of(app).set(at)

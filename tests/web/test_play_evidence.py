@@ -21,7 +21,7 @@ from campaign.services.clock import clock_of
 from campaign.services.rejected_plays import MAX_STORED_PER_DAY
 from campaign.services.rollup import roll_up
 from campaign.web.player import cache as player_cache
-from tests.web.plays_serving import PLAYLIST, PLAYS, auth, plays_of, poll
+from tests.web.plays_serving import PLAYLIST, PLAYS, as_another_worker, auth, plays_of, poll
 from tests.web.signing import signed_in
 
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)  # noon in Lima on the demo day
@@ -192,19 +192,15 @@ def test_a_version_another_worker_kept_is_not_noted_again_and_its_plays_count(
         if statement.lstrip().upper().startswith("INSERT") and "served_versions" in statement:
             notes.append(statement)
 
-    def another_worker() -> None:  # as a process of its own: its caches empty, the same folder
-        cache = player_cache.cache(demo)
-        cache.__init__(demo)  # type: ignore[misc]  # in place: the fast path holds this one
-
     with demo.app_context():
         event.listen(db.engine, "before_cursor_execute", count)
     try:
         items = poll(demo, token, POLLED)["items"]
         assert len(notes) == 1
-        another_worker()
+        as_another_worker(demo)
         assert poll(demo, token, POLLED + timedelta(seconds=5))["items"] == items
         assert len(notes) == 1  # the first worker kept and noted this version: not noted again
-        another_worker()
+        as_another_worker(demo)
         for kept in Path(demo.config["PLAYER_LAST_GOOD_DIR"]).iterdir():
             kept.unlink()  # nothing kept for the token: this worker cannot know it was noted
         poll(demo, token, POLLED + timedelta(seconds=10))

@@ -15,9 +15,8 @@ from sqlalchemy import select
 from campaign.extensions import db
 from campaign.persistence.network import Screen
 from campaign.services import playback, screens
-from campaign.web.player import cache as player_cache
 from tests.conftest import make_test_app
-from tests.web.plays_serving import PLAYLIST, auth, poll
+from tests.web.plays_serving import PLAYLIST, as_another_worker, auth, poll
 
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)  # noon in Lima on DEMO_TODAY
 ID = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -168,8 +167,7 @@ def test_an_answer_kept_by_a_process_publishing_nothing_is_not_served_by_one_tha
         playback.prepare_renditions(NOW)  # drawing the slides moves the generation: done first
     assert "published_url" not in poll(demo, token, NOW)
     demo.config["PUBLISH_DIR"] = str(tmp_path / "published")
-    cache = player_cache.cache(demo)
-    cache.__init__(demo)  # type: ignore[misc]  # in place: the fast path holds this one
+    as_another_worker(demo)
     body = poll(demo, token, NOW)
     publish_id = _publish_id(demo, "LIM-ARR-01")
     assert body["published_url"] == f"/published/{publish_id}.json"

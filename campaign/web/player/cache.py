@@ -299,7 +299,7 @@ class PlayerCache:
 def _settings_digest() -> str:
     """A digest of the app's settings that shape an answer's body besides the content."""
     config = current_app.config
-    shaped_by = [config["PLAYER_POLL_SECONDS"], publishing.published_url("-")]
+    shaped_by = [config["PLAYER_POLL_SECONDS"], publishing.url_prefix()]
     return hashlib.sha256(repr(shaped_by).encode()).hexdigest()[:16]
 
 
